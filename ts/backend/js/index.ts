@@ -1,0 +1,48 @@
+// The js twin: every buffer is its own typed array; the kernels are the readable references in
+// this folder. Always available, in every runtime.
+
+import type { Buf, DType } from '../backend.js';
+import type { RawBuf } from '../base.js';
+import { KernelBackend, type Kernels } from '../kernels.js';
+import { matmul, sumRows } from './matmul.js';
+import { attentionForward, attentionBackward, kvCacheWrite, attentionDecode } from './attention.js';
+import { layernormForward, layernormBackward } from './norm.js';
+import { geluForward, geluBackward, softmaxForward, logSoftmaxForward } from './activation.js';
+import { crossEntropyForward, crossEntropyBackward } from './loss.js';
+import { embeddingForward, embeddingBackward } from './embedding.js';
+import { adamw } from './optim.js';
+import { add, axpy, mul, mulAccumulate, scale, fill, dropoutForward, sumSquares } from './elementwise.js';
+
+type Arr = Float32Array | Int32Array;
+interface JsBuf extends RawBuf { data: Arr }
+
+// The twins take Float32Array; ids/targets arrive as Int32Array views (checked by dtype).
+export const jsKernels = {
+  matmul, sumRows, attentionForward, attentionBackward, kvCacheWrite, attentionDecode,
+  layernormForward, layernormBackward, geluForward, geluBackward, softmaxForward,
+  logSoftmaxForward, crossEntropyForward, crossEntropyBackward, embeddingForward,
+  embeddingBackward, adamw, add, axpy, mul, mulAccumulate, scale, fill, dropoutForward, sumSquares,
+} as unknown as Kernels<Arr>;
+
+export class JsBackend extends KernelBackend<Arr> {
+  readonly name = 'js' as const;
+  protected readonly k = jsKernels;
+  private liveBytes = 0;
+
+  protected allocRaw(length: number, dtype: DType): RawBuf {
+    const data = dtype === 'f32' ? new Float32Array(length) : new Int32Array(length);
+    const b = { dtype, length, offset: 0, freed: false, data } as JsBuf;
+    (b as { base: RawBuf }).base = b;
+    this.liveBytes += length * 4;
+    return b;
+  }
+  protected freeRaw(buf: RawBuf): void { this.liveBytes -= buf.length * 4; }
+
+  view(buf: Buf): Arr {
+    const b = this.live(buf, 'view');
+    const data = (b.base as JsBuf).data;
+    return b.base === b ? data : data.subarray(b.offset, b.offset + b.length);
+  }
+  protected h(buf: Buf): Arr { return this.view(buf); }
+  heapBytes(): number { return this.liveBytes; }
+}
