@@ -79,7 +79,9 @@ export function utf8(s: string): Uint8Array {
   return encoder.encode(s);
 }
 
-const decoder = new TextDecoder('utf-8');
+// ignoreBOM: keep a leading U+FEFF as text (the default decoder would silently drop it, and
+// decode(encode("\uFEFFx")) would lose a character).
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 /** UTF-8 → string; invalid sequences become U+FFFD. */
 export function fromUtf8(bytes: Uint8Array): string {
   return decoder.decode(bytes);
