@@ -1,0 +1,133 @@
+// Safetensors on bytes (Uint8Array), so it runs in browsers: an 8-byte little-endian header
+// length, a JSON header {name: {dtype, shape, data_offsets}, __metadata__: {str: str}}, then the
+// tensor bytes (huggingface/safetensors' format spec). The reader trusts nothing: the header
+// length is bounded, every offset is checked against the file, every shape against its bytes, so
+// a hostile file gives a SafetensorsError, never a hang or a giant allocation.
+
+/** A malformed, truncated or hostile safetensors file (the message names what and where). */
+export class SafetensorsError extends Error {
+  override name = 'SafetensorsError';
+}
+
+export type StDType = 'F32' | 'I32';
+
+export interface StTensor {
+  dtype: StDType;
+  shape: number[];
+  data: Float32Array | Int32Array;
+}
+
+export interface StFile {
+  tensors: Map<string, StTensor>;
+  metadata: Record<string, string>;
+}
+
+/** Largest header the reader accepts (the reference implementation's limit is 100 MB too). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+const DTYPE_BYTES: Record<StDType, number> = { F32: 4, I32: 4 };
+
+interface Entry { name: string; dtype: StDType; shape: number[]; begin: number; end: number }
+
+/** Parses the header only: names, dtypes, shapes and byte ranges, all checked. */
+function parseHeader(bytes: Uint8Array): { entries: Entry[]; metadata: Record<string, string>; dataStart: number } {
+  if (!(bytes instanceof Uint8Array)) throw new SafetensorsError(`safetensors: expected a Uint8Array, got ${typeof bytes}`);
+  if (bytes.length < 8) throw new SafetensorsError(`safetensors: file of ${bytes.length} bytes is shorter than the 8-byte header length`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lo = dv.getUint32(0, true), hi = dv.getUint32(4, true);
+  const headerLen = hi * 2 ** 32 + lo;
+  if (headerLen > MAX_HEADER_BYTES) throw new SafetensorsError(`safetensors: header length ${headerLen} exceeds the limit of ${MAX_HEADER_BYTES} bytes`);
+  if (8 + headerLen > bytes.length) throw new SafetensorsError(`safetensors: header length ${headerLen} runs past the end of a ${bytes.length}-byte file (truncated?)`);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
+  } catch (e) {
+    throw new SafetensorsError(`safetensors: header is not valid UTF-8 JSON: ${(e as Error).message}`);
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new SafetensorsError('safetensors: header must be a JSON object');
+  const dataStart = 8 + headerLen, dataLen = bytes.length - dataStart;
+  const metadata: Record<string, string> = {};
+  const entries: Entry[] = [];
+  for (const [name, v] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new SafetensorsError('safetensors: __metadata__ must be an object');
+      for (const [k, s] of Object.entries(v)) {
+        if (typeof s !== 'string') throw new SafetensorsError(`safetensors: metadata "${k}" must be a string, got ${typeof s}`);
+        metadata[k] = s;
+      }
+      continue;
+    }
+    entries.push(checkEntry(name, v, dataLen));
+  }
+  return { entries, metadata, dataStart };
+}
+
+function checkEntry(name: string, v: unknown, dataLen: number): Entry {
+  const bad = (what: string) => new SafetensorsError(`safetensors: tensor "${name}": ${what}`);
+  if (v === null || typeof v !== 'object') throw bad('entry must be an object');
+  const { dtype, shape, data_offsets: off } = v as Record<string, unknown>;
+  if (dtype !== 'F32' && dtype !== 'I32') throw bad(`dtype ${JSON.stringify(dtype)} is not supported (only F32 and I32)`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw bad(`shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+  if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0)) {
+    throw bad(`data_offsets ${JSON.stringify(off)} must be two non-negative integers`);
+  }
+  const [begin, end] = off as number[];
+  if (begin > end || end > dataLen) throw bad(`data_offsets [${begin}, ${end}] fall outside the ${dataLen} data bytes`);
+  // the product is compared to bytes already known to be in the file: no giant allocation
+  let count = 1;
+  for (const d of shape as number[]) count *= d;
+  if (count * DTYPE_BYTES[dtype] !== end - begin) throw bad(`shape ${JSON.stringify(shape)} needs ${count * DTYPE_BYTES[dtype]} bytes, data_offsets span ${end - begin}`);
+  return { name, dtype, shape: shape as number[], begin, end };
+}
+
+/** Every tensor, copied out of `bytes` (little-endian decoded). */
+export function readSafetensors(bytes: Uint8Array): StFile {
+  const { entries, metadata, dataStart } = parseHeader(bytes);
+  const tensors = new Map<string, StTensor>();
+  for (const e of entries) {
+    const n = (e.end - e.begin) / 4;
+    const data = e.dtype === 'F32' ? new Float32Array(n) : new Int32Array(n);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset + dataStart + e.begin, e.end - e.begin);
+    if (e.dtype === 'F32') for (let i = 0; i < n; i++) data[i] = dv.getFloat32(4 * i, true);
+    else for (let i = 0; i < n; i++) data[i] = dv.getInt32(4 * i, true);
+    tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data });
+  }
+  return { tensors, metadata };
+}
+
+/** A safetensors file of `tensors` (in the given order) with string `metadata`. The header is
+ *  padded with spaces to a multiple of 8 bytes so the data starts aligned. */
+export function writeSafetensors(tensors: Iterable<[string, { shape: readonly number[]; data: Float32Array | Int32Array }]>,
+  metadata: Record<string, string> = {}): Uint8Array {
+  const header: Record<string, unknown> = Object.create(null); // a tensor named "__proto__" stays a key
+  if (Object.keys(metadata).length) {
+    for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') throw new SafetensorsError(`safetensors: metadata "${k}" must be a string`);
+    header.__metadata__ = metadata;
+  }
+  const list = [...tensors];
+  const names = new Set<string>(['__metadata__']);
+  let offset = 0;
+  for (const [name, t] of list) {
+    if (names.has(name)) throw new SafetensorsError(`safetensors: duplicate or reserved tensor name "${name}"`);
+    const count = t.shape.reduce((a, d) => a * d, 1);
+    if (count !== t.data.length) throw new SafetensorsError(`safetensors: tensor "${name}" has shape [${t.shape.join(', ')}] but ${t.data.length} values`);
+    const dtype = t.data instanceof Float32Array ? 'F32' : 'I32';
+    names.add(name);
+    header[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + 4 * count] };
+    offset += 4 * count;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 8) * 8;
+  const out = new Uint8Array(8 + padded + offset);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, padded % 2 ** 32, true);
+  dv.setUint32(4, Math.floor(padded / 2 ** 32), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + padded);
+  let p = 8 + padded;
+  for (const [, t] of list) {
+    if (t.data instanceof Float32Array) for (let i = 0; i < t.data.length; i++, p += 4) dv.setFloat32(p, t.data[i], true);
+    else for (let i = 0; i < t.data.length; i++, p += 4) dv.setInt32(p, t.data[i], true);
+  }
+  return out;
+}

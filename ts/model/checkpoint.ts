@@ -1,0 +1,113 @@
+// GPT checkpoints as safetensors in the GPT-2 layout (the names and Conv1D [in, out] shapes of
+// HF's GPT2Model, which nanoGPT's from_pretrained reads): config and tokenizer ride in the
+// __metadata__ as JSON strings. Loading checks every tensor against the config before copying.
+
+import type { Backend } from '../backend/backend.js';
+import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
+import { makeConfig, type GPTConfig } from './config.js';
+import { GPT } from './gpt.js';
+
+/** A checkpoint that does not fit a GPT (missing/unknown tensors, wrong shape or dtype). */
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+export interface CheckpointOptions {
+  /** A tokenizer serialised as a JSON string, stored as metadata "tokenizer". */
+  tokenizer?: string;
+  /** Further string metadata (e.g. step, data set); "config" and "tokenizer" are reserved. */
+  metadata?: Record<string, string>;
+}
+
+/** The model's weights and config as safetensors bytes. */
+export function saveCheckpoint(model: GPT, opts: CheckpointOptions = {}): Uint8Array {
+  const meta: Record<string, string> = { format: 'pt', ...(opts.metadata ?? {}) };
+  if (opts.metadata && ('config' in opts.metadata || 'tokenizer' in opts.metadata)) {
+    throw new CheckpointError('saveCheckpoint: metadata keys "config" and "tokenizer" are reserved');
+  }
+  meta.config = JSON.stringify(model.config);
+  if (opts.tokenizer !== undefined) meta.tokenizer = opts.tokenizer;
+  const be = model.backend;
+  return writeSafetensors(model.namedParameters().map(([name, t]) => [name, { shape: t.shape, data: be.read(t.data) }]), meta);
+}
+
+// Buffers that HF's GPT-2 checkpoints carry but that are not parameters: the causal mask
+// (attn.bias, attn.masked_bias). Skipped on load; the kernel is causal by construction.
+const MASK_BUFFER = /^h\.\d+\.attn\.(bias|masked_bias)$/;
+
+/** A GPT built from checkpoint bytes. The config comes from the metadata, or from
+ *  `opts.config` for GPT-2 files that have none (both given: they must agree). */
+export function loadCheckpoint(backend: Backend, bytes: Uint8Array, opts: { config?: Partial<GPTConfig> } = {}):
+  { model: GPT; tokenizer: string | undefined; metadata: Record<string, string> } {
+  const file = readSafetensors(bytes);
+  let config: GPTConfig;
+  if (file.metadata.config !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(file.metadata.config);
+    } catch (e) {
+      throw new CheckpointError(`checkpoint: metadata "config" is not JSON: ${(e as Error).message}`);
+    }
+    config = makeConfig(parsed as Partial<GPTConfig>);
+    if (opts.config) {
+      const given = makeConfig(opts.config);
+      for (const k of Object.keys(config) as (keyof GPTConfig)[]) {
+        if (k !== 'dropout' && given[k] !== config[k]) throw new CheckpointError(`checkpoint: config ${k}=${String(config[k])} differs from the requested ${String(given[k])}`);
+      }
+      config = given; // dropout may be changed for fine-tuning
+    }
+  } else if (opts.config) {
+    config = makeConfig(opts.config);
+  } else {
+    throw new CheckpointError('checkpoint: no "config" in the metadata; pass { config } (e.g. for an original GPT-2 file)');
+  }
+  const model = new GPT(backend, config);
+  try {
+    copyWeights(model, file.tensors);
+  } catch (e) {
+    model.free();
+    throw e;
+  }
+  return { model, tokenizer: file.metadata.tokenizer, metadata: file.metadata };
+}
+
+/** Overwrites the weights of an existing model from checkpoint bytes (same config). */
+export function loadWeights(model: GPT, bytes: Uint8Array): void {
+  copyWeights(model, readSafetensors(bytes).tensors);
+}
+
+function copyWeights(model: GPT, tensors: Map<string, { dtype: string; shape: number[]; data: Float32Array | Int32Array }>): void {
+  const be = model.backend;
+  // HF's GPT2LMHeadModel prefixes "transformer."; accept both spellings
+  const byName = new Map<string, { dtype: string; shape: number[]; data: Float32Array | Int32Array }>();
+  for (const [k, v] of tensors) byName.set(k.startsWith('transformer.') ? k.slice('transformer.'.length) : k, v);
+  const expected = new Set(model.namedParameters().map(([n]) => n));
+  for (const name of byName.keys()) {
+    if (expected.has(name) || MASK_BUFFER.test(name) || name === 'lm_head.weight') continue;
+    throw new CheckpointError(`checkpoint: unknown tensor "${name}" for a GPT with nLayer=${model.config.nLayer}, bias=${model.config.bias}`);
+  }
+  const missing = [...expected].filter((n) => !byName.has(n));
+  if (missing.length) throw new CheckpointError(`checkpoint: missing tensor${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).map((n) => `"${n}"`).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+  for (const [name, t] of model.namedParameters()) {
+    const s = byName.get(name)!;
+    if (s.dtype !== 'F32') throw new CheckpointError(`checkpoint: tensor "${name}" has dtype ${s.dtype}, expected F32`);
+    if (s.shape.length !== t.shape.length || s.shape.some((d, i) => d !== t.shape[i])) {
+      throw new CheckpointError(`checkpoint: tensor "${name}" has shape [${s.shape.join(', ')}], the config needs [${t.shape.join(', ')}]`);
+    }
+  }
+  const head = byName.get('lm_head.weight');
+  if (head) {
+    // a separate head is only accepted when it is the tied one (HF writes it out sometimes)
+    const wte = byName.get('wte.weight')!.data;
+    if (head.data.length !== wte.length || head.data.some((v, i) => v !== wte[i])) {
+      throw new CheckpointError('checkpoint: "lm_head.weight" differs from "wte.weight"; glassgpt ties the LM head to wte');
+    }
+  }
+  for (const [name, t] of model.namedParameters()) {
+    const data = byName.get(name)!.data;
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) throw new CheckpointError(`checkpoint: tensor "${name}" holds a non-finite value ${data[i]} at ${i}`);
+    }
+    be.write(t.data, data);
+  }
+}

@@ -1,0 +1,143 @@
+// The GPT of GPT-2, read as nanoGPT's model.py: token + position embeddings, pre-LN blocks
+// (ln_1 → causal self-attention → residual, ln_2 → 4× GELU MLP → residual), ln_f, and the LM head
+// tied to wte. Parameters live in one ParameterStore (one contiguous buffer, GPT-2 names).
+//
+// One deviation from nanoGPT: dropout on the attention probabilities (attn_dropout) is not
+// applied, because the fused attention kernel has no mask for it; embedding and residual dropout
+// are. With dropout 0 (the default, and every pre-training run of a small model) this changes
+// nothing.
+
+import type { Backend } from '../backend/backend.js';
+import { Tensor } from '../tensor/tensor.js';
+import { ShapeError } from '../tensor/errors.js';
+import { add, attention, dropout, embedding, gelu, layernorm, linear, linearT } from '../tensor/ops.js';
+import { crossEntropy, IGNORE_INDEX } from '../tensor/loss.js';
+import { ParameterStore } from '../tensor/params.js';
+import { makeConfig, parameterSpecs, type GPTConfig } from './config.js';
+import { initGPT2 } from './init.js';
+
+/** Token ids: an i32 Tensor [B, T] or rows of numbers (B rows of equal length T). */
+export type TokenBatch = Tensor | readonly (readonly number[])[];
+
+export interface GPTOutput {
+  /** [B, T, vocabSize], every position (nanoGPT keeps only the last one at inference). */
+  logits: Tensor;
+  /** Mean cross-entropy over non-ignored targets, shape [1]; null without targets. */
+  loss: Tensor | null;
+  /** Per layer, the attention probabilities [B, nHead, T, T]. */
+  att: Tensor[];
+}
+
+export class GPT {
+  readonly config: GPTConfig;
+  readonly params: ParameterStore;
+  /** nanoGPT's module.train()/eval(): dropout is active only while training. */
+  training = true;
+  private dropoutSeed: number;
+  private dropoutCalls = 0;
+
+  /** A freshly initialised GPT (GPT-2 init from `seed`). */
+  constructor(readonly backend: Backend, config: Partial<GPTConfig> = {}, opts: { seed?: number } = {}) {
+    this.config = makeConfig(config);
+    const seed = opts.seed ?? 1337;
+    this.params = new ParameterStore(backend, parameterSpecs(this.config));
+    initGPT2(this.params, this.config, seed);
+    this.dropoutSeed = (seed ^ 0x5bd1e995) >>> 0;
+  }
+
+  train(): this { this.training = true; return this; }
+  eval(): this { this.training = false; return this; }
+
+  /** The parameter called `name` (GPT-2 name, e.g. "h.0.attn.c_attn.weight"). */
+  p(name: string): Tensor {
+    return this.params.get(name);
+  }
+
+  namedParameters(): [string, Tensor][] {
+    return this.params.named();
+  }
+
+  /** Parameter count; nanoGPT's get_num_params subtracts wpe (and the tied head is wte). */
+  numParams(nonEmbedding = true): number {
+    return this.params.count() - (nonEmbedding ? this.p('wpe.weight').size : 0);
+  }
+
+  zeroGrad(): void {
+    this.params.zeroGrad();
+  }
+
+  /** Releases the parameter buffers. */
+  free(): void {
+    this.params.free();
+  }
+
+  /** Logits for ids [B, T]; with targets [B, T] (ignore index −100) also the mean loss.
+   *  Call inside backend.scope(): everything allocated here is a step's activation. */
+  forward(ids: TokenBatch, targets?: TokenBatch): GPTOutput {
+    const { blockSize, nHead, nLayer, bias } = this.config;
+    const be = this.backend;
+    const idx = this.batch(ids, 'ids', false);
+    const [B, T] = idx.shape;
+    if (T > blockSize) throw new ShapeError(`GPT.forward: sequence length ${T} exceeds blockSize ${blockSize}`);
+    const tgt = targets === undefined ? null : this.batch(targets, 'targets', true);
+    if (tgt && (tgt.shape[0] !== B || tgt.shape[1] !== T)) {
+      throw new ShapeError(`GPT.forward: targets [${tgt.shape.join(', ')}] do not match ids [${B}, ${T}]`);
+    }
+    const pos = new Int32Array(B * T);
+    for (let i = 0; i < B * T; i++) pos[i] = i % T; // position of each token, repeated per sequence
+    const b = (name: string) => (bias ? this.p(name) : null);
+
+    let x = add(embedding(this.p('wte.weight'), idx), embedding(this.p('wpe.weight'), Tensor.ints(be, pos, [B, T]))); // (B, T, C)
+    x = this.drop(x);
+    const att: Tensor[] = [];
+    for (let l = 0; l < nLayer; l++) {
+      const h = `h.${l}`;
+      // x = x + attn(ln_1(x))
+      const qkv = linear(layernorm(x, this.p(`${h}.ln_1.weight`), b(`${h}.ln_1.bias`)),
+        this.p(`${h}.attn.c_attn.weight`), b(`${h}.attn.c_attn.bias`)); // (B, T, 3C)
+      const a = attention(qkv, nHead); // out (B, T, C), att (B, nh, T, T)
+      att.push(a.att);
+      x = add(x, this.drop(linear(a.out, this.p(`${h}.attn.c_proj.weight`), b(`${h}.attn.c_proj.bias`))));
+      // x = x + mlp(ln_2(x))
+      const hid = gelu(linear(layernorm(x, this.p(`${h}.ln_2.weight`), b(`${h}.ln_2.bias`)),
+        this.p(`${h}.mlp.c_fc.weight`), b(`${h}.mlp.c_fc.bias`))); // (B, T, 4C)
+      x = add(x, this.drop(linear(hid, this.p(`${h}.mlp.c_proj.weight`), b(`${h}.mlp.c_proj.bias`))));
+    }
+    x = layernorm(x, this.p('ln_f.weight'), b('ln_f.bias'));
+    const logits = linearT(x, this.p('wte.weight')); // (B, T, V): the head tied to wte
+    const loss = tgt ? crossEntropy(logits, tgt, IGNORE_INDEX) : null;
+    return { logits, loss, att };
+  }
+
+  private drop(x: Tensor): Tensor {
+    if (!this.training || this.config.dropout === 0) return x;
+    // a fresh mask per call: the seed walks a Weyl sequence from the model's seed
+    const seed = (this.dropoutSeed + Math.imul(++this.dropoutCalls, 0x9e3779b1)) >>> 0;
+    return dropout(x, this.config.dropout, seed, true);
+  }
+
+  /** An i32 [B, T] tensor from a TokenBatch, checked against the vocabulary. */
+  private batch(v: TokenBatch, what: string, allowIgnore: boolean): Tensor {
+    const V = this.config.vocabSize;
+    let t: Tensor;
+    if (v instanceof Tensor) {
+      if (v.dtype !== 'i32' || v.shape.length !== 2) throw new ShapeError(`GPT.forward: ${what} must be an i32 tensor [B, T], got ${v.dtype} [${v.shape.join(', ')}]`);
+      t = v;
+    } else {
+      if (!Array.isArray(v) || v.length === 0 || !v.every((r) => Array.isArray(r))) throw new ShapeError(`GPT.forward: ${what} must be a non-empty array of rows of token ids`);
+      const T = v[0].length;
+      if (T === 0) throw new ShapeError(`GPT.forward: ${what} rows are empty`);
+      v.forEach((r, i) => { if (r.length !== T) throw new ShapeError(`GPT.forward: ${what} row ${i} has length ${r.length}, row 0 has ${T}`); });
+      t = Tensor.ints(this.backend, v.flat(), [v.length, T]);
+    }
+    if (t.shape[0] === 0 || t.shape[1] === 0) throw new ShapeError(`GPT.forward: ${what} is empty [${t.shape.join(', ')}]`);
+    const data = this.backend.read(t.data);
+    for (let i = 0; i < data.length; i++) {
+      const id = data[i];
+      if ((id < 0 || id >= V) && !(allowIgnore && id === IGNORE_INDEX)) {
+        throw new RangeError(`GPT.forward: ${what} value ${id} at position ${i} is outside the vocabulary [0, ${V})`);
+      }
+    }
+    return t;
+  }
+}
