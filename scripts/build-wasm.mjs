@@ -1,0 +1,41 @@
+// Builds crates/kernels into dist/glassgpt-simd.wasm (wasm32 + simd128, one thread).
+// Always from source: a stale binary is never trusted (cargo decides what to recompile).
+
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findToolchain, TARGET, say } from './toolchain.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The build variants. `threads` is reserved: the loader already knows its file name. */
+const VARIANTS = {
+  simd: { features: '+simd128', file: 'glassgpt-simd.wasm' },
+};
+
+export function buildWasm(variant = 'simd') {
+  const v = VARIANTS[variant];
+  if (!v) throw new Error(`unknown wasm variant ${variant}; known: ${Object.keys(VARIANTS).join(', ')}`);
+  const tc = findToolchain();
+  const rustflags = [`-C target-feature=${v.features}`];
+  if (tc.linker) rustflags.push(`-C linker=${tc.linker}`);
+  const targetDir = join(root, 'target', variant);
+  say(`building the ${variant} kernels with the ${tc.name} toolchain`);
+  const r = spawnSync(tc.cargo, [...tc.args, 'build', '--release', '-p', 'glassgpt-kernels', '--target', TARGET, '--target-dir', targetDir], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...tc.env, RUSTFLAGS: rustflags.join(' ') },
+  });
+  if (r.status !== 0) throw new Error(`cargo build of the ${variant} kernels failed (exit ${r.status})`);
+  const built = join(targetDir, TARGET, 'release', 'glassgpt_kernels.wasm');
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  const dest = join(root, 'dist', v.file);
+  copyFileSync(built, dest);
+  say(`wrote dist/${v.file} (${(statSync(dest).size / 1024).toFixed(1)} KiB)`);
+  return dest;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try { buildWasm(process.argv[2] ?? 'simd'); } catch (e) { console.error(e.message); process.exit(1); }
+}

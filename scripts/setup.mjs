@@ -1,0 +1,44 @@
+// One-step set-up for a fresh machine, run by `npm run demo` and `npm test`: installs the npm
+// packages, finds or installs the Rust wasm toolchain, builds the kernels from source and the
+// TypeScript into dist/. With --browser it also makes sure a Chromium exists for browser tests.
+// It says what it does; each step is skipped when already done.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildWasm } from './build-wasm.mjs';
+import { say } from './toolchain.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const run = (cmd, args, opts = {}) => {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.status !== 0) { console.error(`[glassgpt setup] ${cmd} ${args.join(' ')} failed`); process.exit(r.status ?? 1); }
+};
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 20) { console.error(`glassgpt needs Node 20 or newer (this is ${process.version})`); process.exit(1); }
+
+const stamp = join(root, 'node_modules', '.package-lock.json');
+if (!existsSync(stamp) || statSync(stamp).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs) {
+  say('installing npm packages (npm ci)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+try { buildWasm('simd'); } catch (e) { console.error(e.message); process.exit(1); }
+
+say('building the TypeScript library into dist/ (tsup)');
+run(process.execPath, [join(root, 'node_modules', 'tsup', 'dist', 'cli-default.js'), '--silent']);
+
+if (process.argv.includes('--browser')) {
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+  if (!chromium) {
+    if (process.getuid?.() === 0) {
+      say("installing Debian's chromium for the browser tests (apt-get install chromium)");
+      run('apt-get', ['update', '-qq']);
+      run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    } else {
+      say('no Chromium found: browser tests will be skipped (install the chromium package to run them)');
+    }
+  }
+}

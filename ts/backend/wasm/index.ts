@@ -1,0 +1,85 @@
+// The wasm twin: every Buf is a range of the module's linear memory, allocated by the Rust side's
+// allocator (exports alloc/dealloc). Kernels receive byte addresses, so nothing is copied per op;
+// views are re-made whenever memory.buffer changes (it is replaced when the memory grows).
+
+import type { Buf, DType } from '../backend.js';
+import type { RawBuf } from '../base.js';
+import { KernelBackend, type Kernels } from '../kernels.js';
+import { compileKernels, WasmLoadError, type WasmSource, type WasmVariant } from './loader.js';
+
+interface WasmBuf extends RawBuf { ptr: number }
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  dealloc(ptr: number, bytes: number): void;
+  [kernel: string]: unknown;
+}
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+export class WasmBackend extends KernelBackend<number> {
+  readonly name = 'wasm' as const;
+  protected readonly k: Kernels<number>;
+  private f32 = new Float32Array(0);
+  private i32 = new Int32Array(0);
+
+  constructor(private readonly exports: Exports, readonly variant: WasmVariant) {
+    super();
+    // One table entry per kernel; the twin names are camelCase, the exports snake_case.
+    const k: Record<string, unknown> = {};
+    for (const name of KERNEL_NAMES) {
+      const fn = exports[snake(name)];
+      if (typeof fn !== 'function') throw new WasmLoadError(`the kernels module lacks the export ${snake(name)}; rebuild it (npm run build:wasm)`);
+      k[name] = fn;
+    }
+    this.k = k as unknown as Kernels<number>;
+  }
+
+  protected allocRaw(length: number, dtype: DType): RawBuf {
+    const bytes = Math.max(16, length * 4);
+    const ptr = this.exports.alloc(bytes);
+    if (ptr === 0) throw new RangeError(`wasm heap: cannot allocate ${bytes} bytes (the 4 GiB address space is full)`);
+    const b = { dtype, length, offset: 0, freed: false, ptr } as WasmBuf;
+    (b as { base: RawBuf }).base = b;
+    return b;
+  }
+  protected freeRaw(buf: RawBuf): void {
+    this.exports.dealloc((buf as WasmBuf).ptr, Math.max(16, buf.length * 4));
+  }
+
+  view(buf: Buf): Float32Array | Int32Array {
+    const b = this.live(buf, 'view');
+    const mem = this.exports.memory.buffer;
+    if (this.f32.buffer !== mem) { this.f32 = new Float32Array(mem); this.i32 = new Int32Array(mem); }
+    const start = ((b.base as WasmBuf).ptr >>> 2) + b.offset;
+    return (b.dtype === 'f32' ? this.f32 : this.i32).subarray(start, start + b.length);
+  }
+  protected h(buf: Buf): number {
+    const b = buf as RawBuf;
+    return (b.base as WasmBuf).ptr + b.offset * 4;
+  }
+  heapBytes(): number { return this.exports.memory.buffer.byteLength; }
+}
+
+const KERNEL_NAMES = ['matmul', 'sumRows', 'attentionForward', 'attentionBackward', 'kvCacheWrite',
+  'attentionDecode', 'layernormForward', 'layernormBackward', 'geluForward', 'geluBackward',
+  'softmaxForward', 'logSoftmaxForward', 'crossEntropyForward', 'crossEntropyBackward',
+  'embeddingForward', 'embeddingBackward', 'adamw', 'add', 'axpy', 'mul', 'mulAccumulate', 'scale',
+  'fill', 'dropoutForward', 'sumSquares'] as const satisfies readonly (keyof Kernels<number>)[];
+
+/** Instantiates the kernels (each call gets its own memory) and wraps them as a Backend. */
+export async function createWasmBackend(source?: WasmSource, variant: WasmVariant = 'simd'): Promise<WasmBackend> {
+  const module = await compileKernels(source, variant);
+  let instance: WebAssembly.Instance;
+  try {
+    instance = await WebAssembly.instantiate(module, {});
+  } catch (e) {
+    throw new WasmLoadError(`the kernels module could not be instantiated: ${(e as Error).message}`);
+  }
+  const ex = instance.exports as unknown as Exports;
+  if (!(ex.memory instanceof WebAssembly.Memory) || typeof ex.alloc !== 'function') {
+    throw new WasmLoadError('the given module is not the glassgpt kernels (no memory/alloc exports)');
+  }
+  return new WasmBackend(ex, variant);
+}

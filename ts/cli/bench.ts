@@ -1,0 +1,26 @@
+// `glassgpt bench <suite>`: runs a benchmark from benches/ (they compare against reference
+// libraries that are devDependencies, so this works in a checkout, not from a bare install).
+import { parseArgs } from 'node:util';
+
+const SUITES: Record<string, () => Promise<(opts: { json: boolean; rounds?: number }) => Promise<void>>> = {
+  kernels: async () => (await import('../../benches/kernels.js')).runKernelBench,
+};
+
+export async function benchCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, rounds: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  const suite = positionals[0];
+  if (values.help || !suite || !SUITES[suite]) {
+    console.error(`usage: glassgpt bench <${Object.keys(SUITES).join('|')}> [--json] [--rounds N]`);
+    return values.help ? 0 : 2;
+  }
+  const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
+  if (rounds !== undefined && !(Number.isInteger(rounds) && rounds > 0)) {
+    console.error(`glassgpt bench: --rounds must be a positive integer, got ${values.rounds}`);
+    return 2;
+  }
+  await (await SUITES[suite]())({ json: values.json ?? false, rounds });
+  return 0;
+}

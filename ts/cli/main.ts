@@ -1,0 +1,29 @@
+// The `glassgpt` command: one small module per subcommand, loaded on demand.
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> = {
+  bench: { about: 'benchmarks: bench kernels [--json]', load: async () => (await import('./bench.js')).benchCommand },
+};
+
+const usage = () => [
+  'usage: glassgpt <command> [options]', '',
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.about}`),
+  '', 'Run `glassgpt <command> --help` for its options.',
+].join('\n');
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') { console.log(usage()); return name ? 0 : 2; }
+  const cmd = COMMANDS[name];
+  if (!cmd) { console.error(`glassgpt: unknown command "${name}"\n\n${usage()}`); return 2; }
+  try {
+    return await (await cmd.load())(rest);
+  } catch (e) {
+    console.error(`glassgpt ${name}: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+// Run when executed directly (bin/glassgpt.js imports dist/cli.js and calls main).
+export default main;
