@@ -10,6 +10,15 @@ export class Rng {
     this.state = seed >>> 0;
   }
 
+  /** The whole generator state (one u32): training checkpoints save it so a resumed run draws
+   *  the same batches as an uninterrupted one. */
+  getState(): number {
+    return this.state;
+  }
+  setState(state: number): void {
+    this.state = state >>> 0;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextU32(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);

@@ -1,0 +1,53 @@
+// The optimizer half of a training checkpoint: AdamW's moments by parameter name
+// (exp_avg.<name>, exp_avg_sq.<name>, PyTorch's state names) plus step, Adam's t and the batch
+// RNG state in the metadata: everything besides the weights that a resume needs to continue
+// bit for bit.
+
+import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
+import type { GPT } from '../model/gpt.js';
+import type { AdamW } from './adamw.js';
+
+export class TrainStateError extends Error {
+  override name = 'TrainStateError';
+}
+
+export interface TrainCounters {
+  step: number; // optimizer steps done
+  rng: number; // batch sampler state
+}
+
+export function writeTrainState(model: GPT, opt: AdamW, c: TrainCounters): Uint8Array {
+  const be = model.backend, p = model.params;
+  const tensors: [string, { shape: readonly number[]; data: Float32Array }][] = [];
+  for (const [name, t] of p.named()) {
+    const off = p.offsetOf(name);
+    tensors.push([`exp_avg.${name}`, { shape: t.shape, data: be.read(be.slice(opt.m, off, t.size)) as Float32Array }]);
+    tensors.push([`exp_avg_sq.${name}`, { shape: t.shape, data: be.read(be.slice(opt.v, off, t.size)) as Float32Array }]);
+  }
+  return writeSafetensors(tensors, {
+    kind: 'glassgpt-train-state', step: String(c.step), adam_t: String(opt.t), rng: String(c.rng),
+    adamw: JSON.stringify(opt.opts),
+  });
+}
+
+export function readTrainState(bytes: Uint8Array, model: GPT, opt: AdamW): TrainCounters {
+  const f = readSafetensors(bytes);
+  if (f.metadata.kind !== 'glassgpt-train-state') throw new TrainStateError('train state: not a glassgpt training state file (metadata "kind" missing)');
+  const int = (k: string) => {
+    const v = Number(f.metadata[k]);
+    if (!Number.isInteger(v) || v < 0) throw new TrainStateError(`train state: metadata "${k}" is ${JSON.stringify(f.metadata[k])}, not a non-negative integer`);
+    return v;
+  };
+  const be = model.backend, p = model.params;
+  for (const [name, t] of p.named()) {
+    const off = p.offsetOf(name);
+    for (const [prefix, buf] of [['exp_avg', opt.m], ['exp_avg_sq', opt.v]] as const) {
+      const s = f.tensors.get(`${prefix}.${name}`);
+      if (!s) throw new TrainStateError(`train state: missing ${prefix}.${name}`);
+      if (s.shape.join() !== t.shape.join()) throw new TrainStateError(`train state: ${prefix}.${name} has shape [${s.shape}], the model has [${t.shape}]`);
+      be.write(be.slice(buf, off, t.size), s.data);
+    }
+  }
+  opt.t = int('adam_t');
+  return { step: int('step'), rng: int('rng') };
+}

@@ -1,0 +1,172 @@
+// The training loop of nanoGPT's train.py, as an object: sample a batch, forward, backward
+// (with gradient accumulation), clip, AdamW with warmup + cosine, evaluate every evalInterval
+// steps. It runs anywhere (Node, browsers, workers); saving files is the caller's business
+// (trainer.saveState() gives bytes, see checkpoint-node.ts). Everything a step allocates lives
+// in one backend.scope(), so the heap does not grow from step to step.
+
+import type { Backend } from '../backend/backend.js';
+import type { GPT } from '../model/gpt.js';
+import { Tensor, noGrad } from '../tensor/tensor.js';
+import { scale } from '../tensor/ops.js';
+import { Rng } from '../tensor/random.js';
+import { AdamW, ADAMW_DEFAULTS, type AdamWOptions } from './adamw.js';
+import { clipGradNorm } from './clip.js';
+import { sampleBatch, type TokenSource } from './data.js';
+import { learningRate, type Schedule } from './schedule.js';
+import { readTrainState, writeTrainState } from './state.js';
+
+export interface TrainerOptions extends Partial<Schedule>, Partial<AdamWOptions> {
+  train: TokenSource; // training tokens
+  val?: TokenSource; // held-out tokens for evaluation
+  steps: number; // total optimizer steps (nanoGPT max_iters); also the default decayIters
+  batchSize?: number; // B sequences per micro-batch
+  blockSize?: number; // T tokens per sequence (default: the model's blockSize)
+  gradAccumSteps?: number; // micro-batches per optimizer step
+  gradClip?: number; // max global gradient norm; 0 disables
+  evalInterval?: number; // evaluate every this many steps (and at the end)
+  evalIters?: number; // batches per evaluation
+  seed?: number; // batch sampling seed
+}
+
+export type TrainEvent =
+  | { type: 'step'; step: number; loss: number; lr: number; gradNorm: number; tokensPerSec: number; ms: number }
+  | { type: 'eval'; step: number; trainLoss: number; valLoss: number | null; valPerplexity: number | null }
+  | { type: 'done'; step: number; trainLoss: number | null; valLoss: number | null; tokensPerSec: number; stopped: boolean };
+
+/** Training cannot go on: a non-finite loss or gradient, named with its step. */
+export class TrainingError extends Error {
+  override name = 'TrainingError';
+  constructor(message: string, readonly step: number) { super(message); }
+}
+
+const OPTION_KEYS = ['train', 'val', 'steps', 'batchSize', 'blockSize', 'gradAccumSteps', 'gradClip',
+  'evalInterval', 'evalIters', 'seed', 'lr', 'warmupIters', 'decayIters', 'minLr', 'beta1', 'beta2', 'eps', 'weightDecay'];
+
+export class Trainer {
+  /** Optimizer steps completed. */
+  step = 0;
+  readonly optimizer: AdamW;
+  readonly schedule: Schedule;
+  readonly B: number;
+  readonly T: number;
+  private readonly rng: Rng;
+  private readonly be: Backend;
+  private stopRequested = false;
+  private lastEval: { trainLoss: number; valLoss: number | null } | null = null;
+
+  constructor(readonly model: GPT, readonly opts: TrainerOptions) {
+    for (const k of Object.keys(opts)) if (!OPTION_KEYS.includes(k)) throw new RangeError(`Trainer: unknown option "${k}" (known: ${OPTION_KEYS.join(', ')})`);
+    const int = (k: keyof TrainerOptions, v: number, min: number) => {
+      if (!Number.isInteger(v) || v < min) throw new RangeError(`Trainer: ${k} must be an integer ≥ ${min}, got ${v}`);
+      return v;
+    };
+    int('steps', opts.steps, 0);
+    this.B = int('batchSize', opts.batchSize ?? 12, 1);
+    this.T = int('blockSize', opts.blockSize ?? model.config.blockSize, 1);
+    if (this.T > model.config.blockSize) throw new RangeError(`Trainer: blockSize ${this.T} exceeds the model's ${model.config.blockSize}`);
+    int('gradAccumSteps', opts.gradAccumSteps ?? 1, 1);
+    const lr = opts.lr ?? 6e-4;
+    if (!(lr > 0)) throw new RangeError(`Trainer: lr must be positive, got ${lr}`);
+    this.schedule = { lr, warmupIters: opts.warmupIters ?? 0, decayIters: opts.decayIters ?? opts.steps, minLr: opts.minLr ?? lr / 10 };
+    this.be = model.backend;
+    this.optimizer = new AdamW(model.params, {
+      beta1: opts.beta1 ?? ADAMW_DEFAULTS.beta1, beta2: opts.beta2 ?? ADAMW_DEFAULTS.beta2,
+      eps: opts.eps ?? ADAMW_DEFAULTS.eps, weightDecay: opts.weightDecay ?? ADAMW_DEFAULTS.weightDecay,
+    });
+    this.rng = new Rng(opts.seed ?? 1337);
+  }
+
+  /** Asks a running `run` to stop after the current step. */
+  stop(): void { this.stopRequested = true; }
+
+  /** Trains from the current step up to `until` (default: opts.steps), yielding an event per
+   *  step, per evaluation and at the end. */
+  async *run(o: { until?: number; signal?: AbortSignal } = {}): AsyncGenerator<TrainEvent> {
+    const until = Math.min(o.until ?? this.opts.steps, this.opts.steps);
+    const evalInterval = this.opts.evalInterval ?? 250;
+    this.stopRequested = false;
+    let tokens = 0, ms = 0, lastLoss: number | null = null, lastYield = now();
+    while (this.step < until && !this.stopRequested && !o.signal?.aborted) {
+      const ev = this.trainStep();
+      ms += ev.ms; tokens += this.B * this.T * (this.opts.gradAccumSteps ?? 1);
+      lastLoss = ev.loss;
+      yield ev;
+      if (this.step % evalInterval === 0 || this.step === this.opts.steps) yield this.evalEvent();
+      if (now() - lastYield > 100) { await macrotask(); lastYield = now(); } // let workers/UIs breathe
+    }
+    const tokensPerSec = ms > 0 ? (tokens / ms) * 1000 : 0;
+    yield { type: 'done', step: this.step, trainLoss: this.lastEval?.trainLoss ?? lastLoss, valLoss: this.lastEval?.valLoss ?? null, tokensPerSec, stopped: this.step < until };
+  }
+
+  /** One optimizer step; throws TrainingError (before updating anything) on a NaN/Inf. */
+  trainStep(): Extract<TrainEvent, { type: 'step' }> {
+    const t0 = now(), accum = this.opts.gradAccumSteps ?? 1, be = this.be;
+    const lr = learningRate(this.schedule, this.step);
+    this.model.train();
+    this.model.zeroGrad();
+    let lossSum = 0;
+    for (let micro = 0; micro < accum; micro++) {
+      be.scope(() => {
+        const b = sampleBatch(this.opts.train, this.B, this.T, this.rng);
+        const { loss } = this.model.forward(Tensor.ints(be, b.ids, [b.B, b.T]), Tensor.ints(be, b.targets, [b.B, b.T]));
+        const value = loss!.item();
+        if (!Number.isFinite(value)) throw new TrainingError(`step ${this.step + 1}: the loss is ${value}; stopping (the last checkpoint is kept)`, this.step + 1);
+        lossSum += value;
+        (accum > 1 ? scale(loss!, 1 / accum) : loss!).backward();
+      });
+    }
+    const gradNorm = clipGradNorm(this.model.params, this.opts.gradClip ?? 1.0);
+    if (!Number.isFinite(gradNorm)) throw new TrainingError(`step ${this.step + 1}: the gradient norm is ${gradNorm}; stopping (the last checkpoint is kept)`, this.step + 1);
+    this.optimizer.step(lr);
+    this.step++;
+    const ms = now() - t0;
+    return { type: 'step', step: this.step, loss: lossSum / accum, lr, gradNorm, tokensPerSec: (this.B * this.T * accum * 1000) / ms, ms };
+  }
+
+  /** Mean loss over evalIters batches of train and val data (fixed batches: the eval RNG is
+   *  re-seeded each time, so successive evaluations are comparable and resumes see the same). */
+  evaluate(): { trainLoss: number; valLoss: number | null } {
+    const iters = this.opts.evalIters ?? 20;
+    const mean = (src: TokenSource) => {
+      const rng = new Rng((this.opts.seed ?? 1337) ^ 0x5eed);
+      let s = 0;
+      for (let i = 0; i < iters; i++) {
+        s += this.be.scope(() => {
+          const b = sampleBatch(src, this.B, this.T, rng);
+          return this.model.forward(Tensor.ints(this.be, b.ids, [b.B, b.T]), Tensor.ints(this.be, b.targets, [b.B, b.T])).loss!.item();
+        });
+      }
+      return s / iters;
+    };
+    this.model.eval();
+    try {
+      return noGrad(() => ({ trainLoss: mean(this.opts.train), valLoss: this.opts.val ? mean(this.opts.val) : null }));
+    } finally {
+      this.model.train();
+    }
+  }
+
+  private evalEvent(): Extract<TrainEvent, { type: 'eval' }> {
+    this.lastEval = this.evaluate();
+    const { trainLoss, valLoss } = this.lastEval;
+    return { type: 'eval', step: this.step, trainLoss, valLoss, valPerplexity: valLoss === null ? null : Math.exp(valLoss) };
+  }
+
+  /** Optimizer moments, step and RNG state as safetensors bytes (weights are saved apart, in
+   *  the GPT-2 layout, by saveCheckpoint). */
+  saveState(): Uint8Array {
+    return writeTrainState(this.model, this.optimizer, { step: this.step, rng: this.rng.getState() });
+  }
+
+  /** Restores what saveState wrote; the model's weights must already be the matching ones. */
+  loadState(bytes: Uint8Array): void {
+    const s = readTrainState(bytes, this.model, this.optimizer);
+    this.step = s.step;
+    this.rng.setState(s.rng);
+  }
+
+  free(): void { this.optimizer.free(); }
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+const macrotask = () => new Promise<void>((r) => setTimeout(r, 0));
