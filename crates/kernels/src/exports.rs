@@ -1,0 +1,140 @@
+// The C-ABI boundary the wasm loader binds (ts/backend/wasm), and the only unsafe code besides
+// simd.rs's loads: byte addresses in linear memory become slices here, then the safe kernels
+// run. Names and argument order are the Kernels table's (ts/backend/kernels.ts) in snake_case.
+// The TypeScript side has checked every argument; a pointer equal to `out` (in-place use of an
+// elementwise kernel) is routed to an in-place variant so no &mut aliases a &.
+#![allow(clippy::missing_safety_doc, clippy::too_many_arguments)]
+
+use crate::*;
+use std::alloc::{alloc_zeroed, dealloc as free, Layout};
+
+type P = *const f32;
+type PM = *mut f32;
+
+unsafe fn r<'a>(p: P, n: usize) -> &'a [f32] { if n == 0 { &[] } else { std::slice::from_raw_parts(p, n) } }
+unsafe fn w<'a>(p: PM, n: usize) -> &'a mut [f32] { if n == 0 { &mut [] } else { std::slice::from_raw_parts_mut(p, n) } }
+unsafe fn ri<'a>(p: *const i32, n: usize) -> &'a [i32] { if n == 0 { &[] } else { std::slice::from_raw_parts(p, n) } }
+unsafe fn opt<'a>(p: P, n: usize) -> Option<&'a [f32]> { if p.is_null() { None } else { Some(r(p, n)) } }
+fn u(x: i32) -> usize { x.max(0) as usize }
+
+#[no_mangle] pub extern "C" fn alloc(bytes: usize) -> *mut u8 {
+    if bytes == 0 { return 16 as *mut u8; } // a non-null aligned address that is never touched
+    unsafe { alloc_zeroed(Layout::from_size_align(bytes, 16).unwrap()) }
+}
+#[no_mangle] pub unsafe extern "C" fn dealloc(ptr: *mut u8, bytes: usize) {
+    if bytes != 0 && !ptr.is_null() { free(ptr, Layout::from_size_align(bytes, 16).unwrap()) }
+}
+
+#[no_mangle] pub unsafe extern "C" fn matmul(out: PM, a: P, b: P, bias: P, batch: i32, m: i32, k: i32, n: i32, trans_a: i32, trans_b: i32, accumulate: i32) {
+    let (bt, m, k, n) = (u(batch), u(m), u(k), u(n));
+    matmul::matmul(w(out, bt * m * n), r(a, bt * m * k), r(b, bt * k * n), opt(bias, n), bt, m, k, n, trans_a != 0, trans_b != 0, accumulate != 0)
+}
+#[no_mangle] pub unsafe extern "C" fn sum_rows(out: PM, inp: P, m: i32, n: i32, accumulate: i32) {
+    let (m, n) = (u(m), u(n));
+    matmul::sum_rows(w(out, n), r(inp, m * n), m, n, accumulate != 0)
+}
+#[no_mangle] pub unsafe extern "C" fn attention_forward(out: PM, att: PM, qkv: P, b: i32, t: i32, c: i32, h: i32) {
+    let (b, t, c, h) = (u(b), u(t), u(c), u(h));
+    attention::attention_forward(w(out, b * t * c), w(att, b * h * t * t), r(qkv, b * t * 3 * c), b, t, c, h)
+}
+#[no_mangle] pub unsafe extern "C" fn attention_backward(dqkv: PM, dout: P, qkv: P, att: P, b: i32, t: i32, c: i32, h: i32) {
+    let (b, t, c, h) = (u(b), u(t), u(c), u(h));
+    attention::attention_backward(w(dqkv, b * t * 3 * c), r(dout, b * t * c), r(qkv, b * t * 3 * c), r(att, b * h * t * t), b, t, c, h)
+}
+#[no_mangle] pub unsafe extern "C" fn kv_cache_write(kc: PM, vc: PM, qkv: P, b: i32, t: i32, c: i32, h: i32, pos: i32, max_t: i32) {
+    let (b, t, c, h, mt) = (u(b), u(t), u(c), u(h), u(max_t));
+    attention::kv_cache_write(w(kc, b * mt * c), w(vc, b * mt * c), r(qkv, b * t * 3 * c), b, t, c, h, u(pos), mt)
+}
+#[no_mangle] pub unsafe extern "C" fn attention_decode(out: PM, att: PM, qkv: P, kc: P, vc: P, b: i32, c: i32, h: i32, l: i32, max_t: i32) {
+    let (b, c, h, l, mt) = (u(b), u(c), u(h), u(l), u(max_t));
+    attention::attention_decode(w(out, b * c), w(att, b * h * l), r(qkv, b * 3 * c), r(kc, b * mt * c), r(vc, b * mt * c), b, c, h, l, mt)
+}
+#[no_mangle] pub unsafe extern "C" fn layernorm_forward(out: PM, mean: PM, rstd: PM, inp: P, weight: P, bias: P, n: i32, c: i32) {
+    let (n, c) = (u(n), u(c));
+    norm::layernorm_forward(w(out, n * c), w(mean, n), w(rstd, n), r(inp, n * c), r(weight, c), opt(bias, c), n, c)
+}
+#[no_mangle] pub unsafe extern "C" fn layernorm_backward(dinp: PM, dweight: PM, dbias: PM, dout: P, inp: P, weight: P, mean: P, rstd: P, n: i32, c: i32) {
+    let (n, c) = (u(n), u(c));
+    let db = if dbias.is_null() { None } else { Some(w(dbias, c)) };
+    norm::layernorm_backward(w(dinp, n * c), w(dweight, c), db, r(dout, n * c), r(inp, n * c), r(weight, c), r(mean, n), r(rstd, n), n, c)
+}
+#[no_mangle] pub unsafe extern "C" fn gelu_forward(out: PM, inp: P, n: i32) {
+    let n = u(n);
+    if out as P == inp { activation::gelu_in_place(w(out, n)) } else { activation::gelu_forward(w(out, n), r(inp, n), n) }
+}
+#[no_mangle] pub unsafe extern "C" fn gelu_backward(dinp: PM, inp: P, dout: P, n: i32) {
+    let n = u(n);
+    activation::gelu_backward(w(dinp, n), r(inp, n), r(dout, n), n)
+}
+#[no_mangle] pub unsafe extern "C" fn softmax_forward(out: PM, inp: P, rows: i32, n: i32) {
+    let (rows, n) = (u(rows), u(n));
+    if out as P == inp { activation::softmax_in_place(w(out, rows * n), rows, n) } else { activation::softmax_forward(w(out, rows * n), r(inp, rows * n), rows, n) }
+}
+#[no_mangle] pub unsafe extern "C" fn log_softmax_forward(out: PM, inp: P, rows: i32, n: i32) {
+    let (rows, n) = (u(rows), u(n));
+    if out as P == inp { activation::log_softmax_in_place(w(out, rows * n), rows, n) } else { activation::log_softmax_forward(w(out, rows * n), r(inp, rows * n), rows, n) }
+}
+#[no_mangle] pub unsafe extern "C" fn cross_entropy_forward(losses: PM, logits: P, targets: *const i32, n: i32, v: i32, ignore: i32) {
+    let (n, v) = (u(n), u(v));
+    loss::cross_entropy_forward(w(losses, n), r(logits, n * v), ri(targets, n), n, v, ignore)
+}
+#[no_mangle] pub unsafe extern "C" fn cross_entropy_backward(dlogits: PM, logits: P, targets: *const i32, dlosses: P, n: i32, v: i32, ignore: i32) {
+    let (n, v) = (u(n), u(v));
+    loss::cross_entropy_backward(w(dlogits, n * v), r(logits, n * v), ri(targets, n), r(dlosses, n), n, v, ignore)
+}
+#[no_mangle] pub unsafe extern "C" fn embedding_forward(out: PM, table: P, ids: *const i32, n: i32, c: i32) {
+    let (n, c) = (u(n), u(c));
+    let ids = ri(ids, n);
+    let v = ids.iter().map(|&i| i as usize + 1).max().unwrap_or(0); // rows the ids reach (checked by the caller)
+    embedding::embedding_forward(w(out, n * c), r(table, v * c), ids, n, c)
+}
+#[no_mangle] pub unsafe extern "C" fn embedding_backward(dtable: PM, dout: P, ids: *const i32, n: i32, c: i32) {
+    let (n, c) = (u(n), u(c));
+    let ids = ri(ids, n);
+    let v = ids.iter().map(|&i| i as usize + 1).max().unwrap_or(0);
+    embedding::embedding_backward(w(dtable, v * c), r(dout, n * c), ids, n, c)
+}
+#[no_mangle] pub unsafe extern "C" fn adamw(param: PM, grad: P, m: PM, v: PM, n: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, weight_decay: f32, t: i32) {
+    let n = u(n);
+    optim::adamw(w(param, n), r(grad, n), w(m, n), w(v, n), n, lr, beta1, beta2, eps, weight_decay, t)
+}
+#[no_mangle] pub unsafe extern "C" fn add(out: PM, a: P, b: P, n: i32) {
+    let n = u(n);
+    let o = out as P;
+    if o == a && o == b { elementwise::scale_in_place(w(out, n), 2.0) }
+    else if o == a { elementwise::add_assign(w(out, n), r(b, n)) }
+    else if o == b { elementwise::add_assign(w(out, n), r(a, n)) }
+    else { elementwise::add(w(out, n), r(a, n), r(b, n), n) }
+}
+#[no_mangle] pub unsafe extern "C" fn axpy(y: PM, x: P, alpha: f32, n: i32) {
+    let n = u(n);
+    if y as P == x { elementwise::scale_in_place(w(y, n), 1.0 + alpha) } else { elementwise::axpy(w(y, n), r(x, n), alpha, n) }
+}
+#[no_mangle] pub unsafe extern "C" fn mul(out: PM, a: P, b: P, n: i32) {
+    let n = u(n);
+    let o = out as P;
+    if o == a && o == b { elementwise::square_in_place(w(out, n)) }
+    else if o == a { elementwise::mul_assign(w(out, n), r(b, n)) }
+    else if o == b { elementwise::mul_assign(w(out, n), r(a, n)) }
+    else { elementwise::mul(w(out, n), r(a, n), r(b, n), n) }
+}
+#[no_mangle] pub unsafe extern "C" fn mul_accumulate(out: PM, a: P, b: P, n: i32) {
+    let n = u(n);
+    let o = out as P;
+    if o == a && o == b { elementwise::fma_self(w(out, n), None) }
+    else if o == a { elementwise::fma_self(w(out, n), Some(r(b, n))) }
+    else if o == b { elementwise::fma_self(w(out, n), Some(r(a, n))) }
+    else { elementwise::mul_accumulate(w(out, n), r(a, n), r(b, n), n) }
+}
+#[no_mangle] pub unsafe extern "C" fn scale(out: PM, a: P, alpha: f32, n: i32) {
+    let n = u(n);
+    if out as P == a { elementwise::scale_in_place(w(out, n), alpha) } else { elementwise::scale(w(out, n), r(a, n), alpha, n) }
+}
+#[no_mangle] pub unsafe extern "C" fn fill(out: PM, value: f32, n: i32) { let n = u(n); elementwise::fill(w(out, n), value, n) }
+#[no_mangle] pub unsafe extern "C" fn dropout_forward(out: PM, mask: PM, inp: P, n: i32, p: f32, seed: u32) {
+    let n = u(n);
+    if out as P == inp { elementwise::dropout_in_place(w(out, n), w(mask, n), n, p, seed) }
+    else { elementwise::dropout_forward(w(out, n), w(mask, n), r(inp, n), n, p, seed) }
+}
+#[no_mangle] pub unsafe extern "C" fn sum_squares(x: P, n: i32) -> f64 { let n = u(n); elementwise::sum_squares(r(x, n), n) }
+#[no_mangle] pub extern "C" fn peak_probe(iters: u32, seed: f32) -> f32 { peak::peak_probe(iters, seed) }

@@ -1,0 +1,223 @@
+// matmul (all transpose flags, bias, accumulate, batch) and sum_rows: the fast twin of
+// ts/backend/js/matmul.ts. GotoBLAS/BLIS structure (as in llm.c's matmul_forward notes and
+// candle's gemm): pack B into KC×NR panels and A into MR×KC panels, then a 4×8 register tile.
+//
+// Why 4×8 and no k-unroll: V8 (TurboFan) has 16 xmm registers (one is its scratch), and hoists
+// all loads of an unrolled body, which spills; 8 accumulators + 2 B vectors + 1 A splat fit.
+// Transposes cost nothing in the kernel: packing reads A, Aᵀ, B or Bᵀ into the same layout.
+
+use crate::simd::V;
+use crate::matvec;
+use std::cell::RefCell;
+
+pub const MR: usize = 4; // rows of the register tile
+pub const NR: usize = 8; // columns (two f32x4)
+const KC: usize = 256; // k-block: a KC×NR B panel is 8 KiB and stays in the 48 KiB L1d
+const MC: usize = 128; // rows per A block: MC×KC = 128 KiB in L2
+const NC: usize = 1024; // columns per B block: KC×NC = 1 MiB in the 2 MiB L2
+
+thread_local! {
+    /// Packing panels, grow-only: allocated once per larger size, never on the hot path.
+    static PACK: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// A strided matrix view: element (r, c) at off + r·rs + c·cs.
+#[derive(Clone, Copy)]
+pub(crate) struct Mat<'a> { pub s: &'a [f32], pub rs: usize, pub cs: usize }
+
+/// out[b] (+)= op(a[b])·op(b[b]) + bias.
+/// out [batch, m, n]; a [batch, m, k] or (trans_a) [batch, k, m];
+/// b [batch, k, n] or (trans_b) [batch, n, k]; bias [n] or None.
+#[allow(clippy::too_many_arguments)]
+pub fn matmul(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f32]>, batch: usize,
+              m: usize, k: usize, n: usize, trans_a: bool, trans_b: bool, accumulate: bool) {
+    if m == 0 || n == 0 { return; }
+    for bi in 0..batch {
+        let o = &mut out[bi * m * n..][..m * n];
+        let ab = &a[bi * m * k..][..m * k];
+        let bb = &b[bi * k * n..][..k * n];
+        let am = if trans_a { Mat { s: ab, rs: 1, cs: m } } else { Mat { s: ab, rs: k, cs: 1 } };
+        if k == 0 {
+            init_rows(o, bias, m, n, accumulate);
+        } else if m == 1 {
+            matvec::matvec(o, ab, bb, bias, k, n, trans_b, accumulate);
+        } else {
+            let bm = if trans_b { Mat { s: bb, rs: 1, cs: k } } else { Mat { s: bb, rs: n, cs: 1 } };
+            gemm(o, am, bm, bias, m, k, n, accumulate);
+        }
+    }
+}
+
+fn init_rows(o: &mut [f32], bias: Option<&[f32]>, m: usize, n: usize, accumulate: bool) {
+    for row in o.chunks_exact_mut(n).take(m) {
+        for (j, x) in row.iter_mut().enumerate() {
+            let v = bias.map_or(0.0, |b| b[j]);
+            *x = if accumulate { *x + v } else { v };
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn gemm(out: &mut [f32], a: Mat, b: Mat, bias: Option<&[f32]>, m: usize, k: usize, n: usize,
+        accumulate: bool) {
+    PACK.with(|cell| {
+        let (pa, pb) = &mut *cell.borrow_mut();
+        let need_b = KC.min(k) * round_up(NC.min(n), NR);
+        let need_a = KC.min(k) * round_up(MC.min(m), MR);
+        if pb.len() < need_b { pb.resize(need_b, 0.0); }
+        if pa.len() < need_a { pa.resize(need_a, 0.0); }
+        for jc in (0..n).step_by(NC) {
+            let nc = NC.min(n - jc);
+            for pc in (0..k).step_by(KC) {
+                let kc = KC.min(k - pc);
+                pack_b(pb, b, pc, kc, jc, nc);
+                // the first k-block writes (or adds onto) out with the bias; later ones add
+                let first = pc == 0;
+                for ic in (0..m).step_by(MC) {
+                    let mc = MC.min(m - ic);
+                    pack_a(pa, a, ic, mc, pc, kc);
+                    for jr in (0..nc).step_by(NR) {
+                        let bp = &pb[jr * kc..][..kc * NR];
+                        for ir in (0..mc).step_by(MR) {
+                            let ap = &pa[ir * kc..][..kc * MR];
+                            let acc = kernel_4x8(ap, bp);
+                            let (i0, j0) = (ic + ir, jc + jr);
+                            store_tile(out, &acc, bias, i0, j0, MR.min(m - i0), NR.min(n - j0), n,
+                                       first && !accumulate, first);
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+#[inline(always)]
+fn round_up(x: usize, r: usize) -> usize { x.div_ceil(r) * r }
+
+/// The register tile: acc[r][c] = Σ_p ap[p][r]·bp[p][c] over one k-block.
+/// ap [kc, MR] packed, bp [kc, NR] packed.
+#[inline(always)]
+fn kernel_4x8(ap: &[f32], bp: &[f32]) -> [V; 8] {
+    let (mut c00, mut c01, mut c10, mut c11) = (V::zero(), V::zero(), V::zero(), V::zero());
+    let (mut c20, mut c21, mut c30, mut c31) = (V::zero(), V::zero(), V::zero(), V::zero());
+    for (av, bv) in ap.chunks_exact(MR).zip(bp.chunks_exact(NR)) {
+        let b0 = V::load(&bv[0..4]);
+        let b1 = V::load(&bv[4..8]);
+        let a0 = V::splat(av[0]);
+        c00 = c00.add(a0.mul(b0)); c01 = c01.add(a0.mul(b1));
+        let a1 = V::splat(av[1]);
+        c10 = c10.add(a1.mul(b0)); c11 = c11.add(a1.mul(b1));
+        let a2 = V::splat(av[2]);
+        c20 = c20.add(a2.mul(b0)); c21 = c21.add(a2.mul(b1));
+        let a3 = V::splat(av[3]);
+        c30 = c30.add(a3.mul(b0)); c31 = c31.add(a3.mul(b1));
+    }
+    [c00, c01, c10, c11, c20, c21, c30, c31]
+}
+
+/// Writes a tile: out = acc (+ bias) when `assign`, else out += acc (+ bias when `with_bias`).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn store_tile(out: &mut [f32], acc: &[V; 8], bias: Option<&[f32]>, i0: usize, j0: usize,
+              mr: usize, nr: usize, ldc: usize, assign: bool, with_bias: bool) {
+    let bias = if with_bias { bias } else { None };
+    if mr == MR && nr == NR {
+        let (b0, b1) = match bias {
+            Some(b) => (V::load(&b[j0..]), V::load(&b[j0 + 4..])),
+            None => (V::zero(), V::zero()),
+        };
+        for r in 0..MR {
+            let row = &mut out[(i0 + r) * ldc + j0..][..NR];
+            let (mut v0, mut v1) = (acc[2 * r].add(b0), acc[2 * r + 1].add(b1));
+            if !assign { v0 = V::load(&row[0..4]).add(v0); v1 = V::load(&row[4..8]).add(v1); }
+            v0.store(&mut row[0..4]);
+            v1.store(&mut row[4..8]);
+        }
+        return;
+    }
+    // leftovers: a partial tile at the right or bottom edge
+    let mut t = [0.0f32; MR * NR];
+    for r in 0..MR {
+        acc[2 * r].store(&mut t[r * NR..]);
+        acc[2 * r + 1].store(&mut t[r * NR + 4..]);
+    }
+    for r in 0..mr {
+        let row = &mut out[(i0 + r) * ldc + j0..][..nr];
+        for (c, x) in row.iter_mut().enumerate() {
+            let v = t[r * NR + c] + bias.map_or(0.0, |b| b[j0 + c]);
+            *x = if assign { v } else { *x + v };
+        }
+    }
+}
+
+/// pb ← B[pc.., jc..] as panels of NR columns: pb[jr·kc + p·NR + c] = B(pc+p, jc+jr+c),
+/// zero-padded past n.
+fn pack_b(pb: &mut [f32], b: Mat, pc: usize, kc: usize, jc: usize, nc: usize) {
+    for jr in (0..nc).step_by(NR) {
+        let w = NR.min(nc - jr);
+        let panel = &mut pb[jr * kc..][..kc * NR];
+        let j = jc + jr;
+        if b.cs == 1 && w == NR {
+            // rows of B are contiguous: copy 8 floats per k
+            for (p, dst) in panel.chunks_exact_mut(NR).enumerate() {
+                let src = &b.s[(pc + p) * b.rs + j..][..NR];
+                V::load(&src[0..4]).store(&mut dst[0..4]);
+                V::load(&src[4..8]).store(&mut dst[4..8]);
+            }
+        } else {
+            // Bᵀ (or an edge panel): column c of the panel is a contiguous run of Bᵀ's row j+c
+            for c in 0..NR {
+                if c < w {
+                    for p in 0..kc { panel[p * NR + c] = b.s[(pc + p) * b.rs + (j + c) * b.cs]; }
+                } else {
+                    for p in 0..kc { panel[p * NR + c] = 0.0; }
+                }
+            }
+        }
+    }
+}
+
+/// pa ← A[ic.., pc..] as panels of MR rows: pa[ir·kc + p·MR + r] = A(ic+ir+r, pc+p),
+/// zero-padded past m.
+fn pack_a(pa: &mut [f32], a: Mat, ic: usize, mc: usize, pc: usize, kc: usize) {
+    for ir in (0..mc).step_by(MR) {
+        let h = MR.min(mc - ir);
+        let panel = &mut pa[ir * kc..][..kc * MR];
+        let i = ic + ir;
+        if a.rs == 1 && h == MR {
+            // Aᵀ: the MR values of one k are contiguous
+            for (p, dst) in panel.chunks_exact_mut(MR).enumerate() {
+                V::load(&a.s[(pc + p) * a.cs + i..]).store(dst);
+            }
+        } else if a.cs == 1 && h == MR {
+            // A: walk the four rows side by side
+            let r0 = &a.s[i * a.rs + pc..][..kc];
+            let r1 = &a.s[(i + 1) * a.rs + pc..][..kc];
+            let r2 = &a.s[(i + 2) * a.rs + pc..][..kc];
+            let r3 = &a.s[(i + 3) * a.rs + pc..][..kc];
+            for (p, dst) in panel.chunks_exact_mut(MR).enumerate() {
+                dst[0] = r0[p]; dst[1] = r1[p]; dst[2] = r2[p]; dst[3] = r3[p];
+            }
+        } else {
+            for r in 0..MR {
+                for p in 0..kc {
+                    panel[p * MR + r] = if r < h { a.s[(i + r) * a.rs + (pc + p) * a.cs] } else { 0.0 };
+                }
+            }
+        }
+    }
+}
+
+/// out[n] (+)= Σ_rows inp[m, n], summed down the rows in order (four columns per lane).
+pub fn sum_rows(out: &mut [f32], inp: &[f32], m: usize, n: usize, accumulate: bool) {
+    let out = &mut out[..n];
+    if !accumulate { out.iter_mut().for_each(|x| *x = 0.0); }
+    for row in inp.chunks_exact(n.max(1)).take(m) {
+        let mut co = out.chunks_exact_mut(4);
+        let mut ci = row.chunks_exact(4);
+        for (o, x) in (&mut co).zip(&mut ci) { V::load(o).add(V::load(x)).store(o); }
+        // leftovers
+        for (o, x) in co.into_remainder().iter_mut().zip(ci.remainder()) { *o += *x; }
+    }
+}

@@ -1,0 +1,94 @@
+// LayerNorm forward and backward: the fast twin of ts/backend/js/norm.ts (llm.c's
+// layernorm_forward / layernorm_backward). Biased variance, eps 1e-5, two passes for the
+// variance (mean first) so it does not cancel.
+
+use crate::simd::V;
+
+const EPS: f32 = 1e-5;
+
+/// Σ x in lanes then the tail, a fixed order.
+fn sum(x: &[f32]) -> f32 {
+    let mut acc = V::zero();
+    let mut c = x.chunks_exact(4);
+    for v in &mut c { acc = acc.add(V::load(v)); }
+    c.remainder().iter().fold(acc.hsum(), |s, v| s + v)
+}
+
+/// out [N, C] = (inp − mean)·rstd·weight + bias; mean [N], rstd [N] saved; weight, bias [C].
+#[allow(clippy::too_many_arguments)]
+pub fn layernorm_forward(out: &mut [f32], mean: &mut [f32], rstd: &mut [f32], inp: &[f32],
+                         weight: &[f32], bias: Option<&[f32]>, n: usize, c: usize) {
+    let weight = &weight[..c];
+    for r in 0..n {
+        let x = &inp[r * c..][..c];
+        let o = &mut out[r * c..][..c];
+        let m = sum(x) / c as f32;
+        let vm = V::splat(m);
+        let mut acc = V::zero();
+        let mut cx = x.chunks_exact(4);
+        for v in &mut cx { let d = V::load(v).sub(vm); acc = acc.add(d.mul(d)); }
+        let var = cx.remainder().iter().fold(acc.hsum(), |s, v| s + (v - m) * (v - m)) / c as f32;
+        let s = 1.0 / (var + EPS).sqrt();
+        let vs = V::splat(s);
+        for i in (0..c - c % 4).step_by(4) {
+            let mut y = V::load(&x[i..]).sub(vm).mul(vs).mul(V::load(&weight[i..]));
+            if let Some(b) = bias { y = y.add(V::load(&b[i..])); }
+            y.store(&mut o[i..]);
+        }
+        // leftovers
+        for i in c - c % 4..c {
+            o[i] = (x[i] - m) * s * weight[i] + bias.map_or(0.0, |b| b[i]);
+        }
+        mean[r] = m;
+        rstd[r] = s;
+    }
+}
+
+/// dinp [N, C], dweight [C], dbias [C] or None (+=) from dout [N, C], inp [N, C], weight [C],
+/// mean [N], rstd [N].
+#[allow(clippy::too_many_arguments)]
+pub fn layernorm_backward(dinp: &mut [f32], dweight: &mut [f32], mut dbias: Option<&mut [f32]>,
+                          dout: &[f32], inp: &[f32], weight: &[f32], mean: &[f32], rstd: &[f32],
+                          n: usize, c: usize) {
+    let (weight, dweight) = (&weight[..c], &mut dweight[..c]);
+    let c4 = c - c % 4;
+    for r in 0..n {
+        let (x, d) = (&inp[r * c..][..c], &dout[r * c..][..c]);
+        let di = &mut dinp[r * c..][..c];
+        let (m, s) = (mean[r], rstd[r]);
+        let (vm, vs) = (V::splat(m), V::splat(s));
+        // the two reductions: mean of dnorm and mean of dnorm·norm
+        let (mut a1, mut a2) = (V::zero(), V::zero());
+        for i in (0..c4).step_by(4) {
+            let norm = V::load(&x[i..]).sub(vm).mul(vs);
+            let dnorm = V::load(&weight[i..]).mul(V::load(&d[i..]));
+            a1 = a1.add(dnorm);
+            a2 = a2.add(dnorm.mul(norm));
+        }
+        let (mut s1, mut s2) = (a1.hsum(), a2.hsum());
+        // leftovers
+        for i in c4..c {
+            let (norm, dnorm) = ((x[i] - m) * s, weight[i] * d[i]);
+            s1 += dnorm;
+            s2 += dnorm * norm;
+        }
+        let (dm, dnm) = (s1 / c as f32, s2 / c as f32);
+        let (vdm, vdnm) = (V::splat(dm), V::splat(dnm));
+        for i in (0..c4).step_by(4) {
+            let dv = V::load(&d[i..]);
+            let norm = V::load(&x[i..]).sub(vm).mul(vs);
+            let dnorm = V::load(&weight[i..]).mul(dv);
+            if let Some(db) = dbias.as_deref_mut() { V::load(&db[i..]).add(dv).store(&mut db[i..]); }
+            V::load(&dweight[i..]).add(norm.mul(dv)).store(&mut dweight[i..]);
+            let g = dnorm.sub(vdm).sub(norm.mul(vdnm)).mul(vs);
+            V::load(&di[i..]).add(g).store(&mut di[i..]);
+        }
+        // leftovers
+        for i in c4..c {
+            let (norm, dnorm) = ((x[i] - m) * s, weight[i] * d[i]);
+            if let Some(db) = dbias.as_deref_mut() { db[i] += d[i]; }
+            dweight[i] += norm * d[i];
+            di[i] += (dnorm - dm - norm * dnm) * s;
+        }
+    }
+}
