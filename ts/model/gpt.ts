@@ -26,6 +26,9 @@ export interface GPTOutput {
   loss: Tensor | null;
   /** Per layer, the attention probabilities [B, nHead, T, T]. */
   att: Tensor[];
+  /** The final hidden state [B, T, C] (after ln_f, before the LM head): what reward and value
+   *  heads read. */
+  hidden: Tensor;
 }
 
 export class GPT {
@@ -74,15 +77,26 @@ export class GPT {
   /** Logits for ids [B, T]; with targets [B, T] (ignore index −100) also the mean loss.
    *  Call inside backend.scope(): everything allocated here is a step's activation. */
   forward(ids: TokenBatch, targets?: TokenBatch): GPTOutput {
+    const idx = this.batch(ids, 'ids', false);
+    const [B, T] = idx.shape;
+    const tgt = targets === undefined ? null : this.batch(targets, 'targets', true);
+    if (tgt && (tgt.shape[0] !== B || tgt.shape[1] !== T)) {
+      throw new ShapeError(`GPT.forward: targets [${tgt.shape.join(', ')}] do not match ids [${B}, ${T}]`);
+    }
+    const { hidden, att } = this.features(idx);
+    const logits = linearT(hidden, this.p('wte.weight')); // (B, T, V): the head tied to wte
+    const loss = tgt ? crossEntropy(logits, tgt, IGNORE_INDEX) : null;
+    return { logits, loss, att, hidden };
+  }
+
+  /** The final hidden state [B, T, C] after ln_f, without the LM head (InstructGPT's reward
+   *  model puts a scalar head here instead), and the attention maps. forward() uses it. */
+  features(ids: TokenBatch): { hidden: Tensor; att: Tensor[] } {
     const { blockSize, nHead, nLayer, bias } = this.config;
     const be = this.backend;
     const idx = this.batch(ids, 'ids', false);
     const [B, T] = idx.shape;
     if (T > blockSize) throw new ShapeError(`GPT.forward: sequence length ${T} exceeds blockSize ${blockSize}`);
-    const tgt = targets === undefined ? null : this.batch(targets, 'targets', true);
-    if (tgt && (tgt.shape[0] !== B || tgt.shape[1] !== T)) {
-      throw new ShapeError(`GPT.forward: targets [${tgt.shape.join(', ')}] do not match ids [${B}, ${T}]`);
-    }
     const pos = new Int32Array(B * T);
     for (let i = 0; i < B * T; i++) pos[i] = i % T; // position of each token, repeated per sequence
     const b = (name: string) => (bias ? this.p(name) : null);
@@ -103,10 +117,7 @@ export class GPT {
         this.p(`${h}.mlp.c_fc.weight`), b(`${h}.mlp.c_fc.bias`))); // (B, T, 4C)
       x = add(x, this.drop(linear(hid, this.p(`${h}.mlp.c_proj.weight`), b(`${h}.mlp.c_proj.bias`))));
     }
-    x = layernorm(x, this.p('ln_f.weight'), b('ln_f.bias'));
-    const logits = linearT(x, this.p('wte.weight')); // (B, T, V): the head tied to wte
-    const loss = tgt ? crossEntropy(logits, tgt, IGNORE_INDEX) : null;
-    return { logits, loss, att };
+    return { hidden: layernorm(x, this.p('ln_f.weight'), b('ln_f.bias')), att }; // (B, T, C)
   }
 
   private drop(x: Tensor): Tensor {
