@@ -29,6 +29,9 @@ export interface GPTOutput {
   /** The final hidden state [B, T, C] (after ln_f, before the LM head): what reward and value
    *  heads read. */
   hidden: Tensor;
+  /** The residual stream [B, T, C] before the first block and after each block (nLayer + 1,
+   *  before ln_f): what the logit lens reads. Kept anyway for backward, so free to return. */
+  residuals: Tensor[];
 }
 
 export class GPT {
@@ -83,15 +86,15 @@ export class GPT {
     if (tgt && (tgt.shape[0] !== B || tgt.shape[1] !== T)) {
       throw new ShapeError(`GPT.forward: targets [${tgt.shape.join(', ')}] do not match ids [${B}, ${T}]`);
     }
-    const { hidden, att } = this.features(idx);
+    const { hidden, att, residuals } = this.features(idx);
     const logits = linearT(hidden, this.p('wte.weight')); // (B, T, V): the head tied to wte
     const loss = tgt ? crossEntropy(logits, tgt, IGNORE_INDEX) : null;
-    return { logits, loss, att, hidden };
+    return { logits, loss, att, hidden, residuals };
   }
 
   /** The final hidden state [B, T, C] after ln_f, without the LM head (InstructGPT's reward
    *  model puts a scalar head here instead), and the attention maps. forward() uses it. */
-  features(ids: TokenBatch): { hidden: Tensor; att: Tensor[] } {
+  features(ids: TokenBatch): { hidden: Tensor; att: Tensor[]; residuals: Tensor[] } {
     const { blockSize, nHead, nLayer, bias } = this.config;
     const be = this.backend;
     const idx = this.batch(ids, 'ids', false);
@@ -103,7 +106,7 @@ export class GPT {
 
     let x = add(embedding(this.p('wte.weight'), idx), embedding(this.p('wpe.weight'), Tensor.ints(be, pos, [B, T]))); // (B, T, C)
     x = this.drop(x);
-    const att: Tensor[] = [];
+    const att: Tensor[] = [], residuals: Tensor[] = [x];
     for (let l = 0; l < nLayer; l++) {
       const h = `h.${l}`;
       // x = x + attn(ln_1(x))
@@ -116,8 +119,9 @@ export class GPT {
       const hid = gelu(linear(layernorm(x, this.p(`${h}.ln_2.weight`), b(`${h}.ln_2.bias`)),
         this.p(`${h}.mlp.c_fc.weight`), b(`${h}.mlp.c_fc.bias`))); // (B, T, 4C)
       x = add(x, this.drop(linear(hid, this.p(`${h}.mlp.c_proj.weight`), b(`${h}.mlp.c_proj.bias`))));
+      residuals.push(x);
     }
-    return { hidden: layernorm(x, this.p('ln_f.weight'), b('ln_f.bias')), att }; // (B, T, C)
+    return { hidden: layernorm(x, this.p('ln_f.weight'), b('ln_f.bias')), att, residuals }; // (B, T, C)
   }
 
   private drop(x: Tensor): Tensor {
