@@ -80,17 +80,29 @@ function checkEntry(name: string, v: unknown, dataLen: number): Entry {
   return { name, dtype, shape: shape as number[], begin, end };
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Little-endian bytes → a fresh typed array (a plain copy on little-endian hosts, i.e. all
+ *  of them in practice; a DataView loop otherwise). */
+function decode(src: Uint8Array, dtype: StDType): Float32Array | Int32Array {
+  const n = src.length / 4;
+  if (LITTLE_ENDIAN) {
+    const buf = src.slice().buffer; // slice copies into an aligned buffer of its own
+    return dtype === 'F32' ? new Float32Array(buf) : new Int32Array(buf);
+  }
+  const dv = new DataView(src.buffer, src.byteOffset, src.length);
+  const data = dtype === 'F32' ? new Float32Array(n) : new Int32Array(n);
+  for (let i = 0; i < n; i++) data[i] = dtype === 'F32' ? dv.getFloat32(4 * i, true) : dv.getInt32(4 * i, true);
+  return data;
+}
+
 /** Every tensor, copied out of `bytes` (little-endian decoded). */
 export function readSafetensors(bytes: Uint8Array): StFile {
   const { entries, metadata, dataStart } = parseHeader(bytes);
   const tensors = new Map<string, StTensor>();
   for (const e of entries) {
-    const n = (e.end - e.begin) / 4;
-    const data = e.dtype === 'F32' ? new Float32Array(n) : new Int32Array(n);
-    const dv = new DataView(bytes.buffer, bytes.byteOffset + dataStart + e.begin, e.end - e.begin);
-    if (e.dtype === 'F32') for (let i = 0; i < n; i++) data[i] = dv.getFloat32(4 * i, true);
-    else for (let i = 0; i < n; i++) data[i] = dv.getInt32(4 * i, true);
-    tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data });
+    const src = bytes.subarray(dataStart + e.begin, dataStart + e.end);
+    tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data: decode(src, e.dtype) });
   }
   return { tensors, metadata };
 }
