@@ -71,6 +71,10 @@ describe.each(backends.map((b) => [b.name, b] as const))('ops on %s', (_n, be) =
       y.backward();
       expect(() => y.backward()).toThrow(/already used/);
       expect(() => scale(x, 2).backward()).toThrow(/only a one-element loss/);
+      // two losses sharing an intermediate: the second backward would lose x's gradient
+      const h = mul(x, x), l1 = sum(h), l2 = sum(scale(h, 3));
+      l1.backward();
+      expect(() => l2.backward()).toThrow(/already consumed; add the losses/);
     });
   });
 

@@ -131,6 +131,10 @@ export class Tensor {
     if (this.graphUsed) throw new GradError(`backward: the graph of ${this.label()} was already used by an earlier backward()`);
     if (!this.requiresGrad) throw new GradError(`backward: ${this.label()} does not require grad (computed under noGrad, or from nothing that requires grad)`);
     const order = topoSort(this);
+    // A node whose closure an earlier backward() released would silently cut the gradient here
+    // (PyTorch raises too): losses that share a graph must be summed and backpropagated once.
+    const used = order.find((t) => t.graphUsed);
+    if (used) throw new GradError(`backward: ${used.label()} belongs to a graph an earlier backward() already consumed; add the losses and call backward() once`);
     this.backend.fill(this.ensureGrad(), 1, 1); // d loss / d loss
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
