@@ -1,0 +1,90 @@
+// Supervised instruction tuning (InstructGPT's SFT stage; TRL's SFTTrainer with a
+// completion-only collator): next-token cross-entropy on the assistant's tokens only, over
+// right-padded batches of chat-templated conversations drawn at random with a seeded RNG.
+
+import type { GPT } from '../model/gpt.js';
+import type { Tokenizer } from '../tokenizer/types.js';
+import { Rng } from '../tensor/random.js';
+import { Tensor, noGrad } from '../tensor/tensor.js';
+import { learningRate } from '../train/schedule.js';
+import { countTargets, padBatch, type Sequence } from './batch.js';
+import { chatIds, encodeChat } from './chat.js';
+import { AlignError } from './errors.js';
+import { MultiAdamW } from './optimizer.js';
+import type { Conversation } from './sft-data.js';
+
+export interface SFTOptions {
+  steps: number; // optimizer steps
+  batchSize?: number; // conversations per step (default 8)
+  lr?: number; // peak learning rate (default 1e-3; cosine to lr/10 after warmup)
+  warmupIters?: number; // default 0
+  weightDecay?: number; // default 0 (fine-tuning keeps the pre-trained weights near)
+  gradClip?: number; // default 1
+  seed?: number; // batch order (default 1337)
+}
+
+export class SFTTrainer {
+  step = 0;
+  readonly data: Sequence[];
+  private readonly opt: MultiAdamW;
+  private readonly rng: Rng;
+  private readonly pad: number;
+
+  constructor(readonly model: GPT, readonly tokenizer: Tokenizer, conversations: readonly Conversation[], readonly opts: SFTOptions) {
+    if (!Number.isInteger(opts.steps) || opts.steps < 0) throw new AlignError(`SFT: steps must be a non-negative integer, got ${opts.steps}`);
+    if (conversations.length === 0) throw new AlignError('SFT: no conversations to train on');
+    this.data = conversations.map((c) => encodeChat(tokenizer, c));
+    this.pad = chatIds(tokenizer).end;
+    this.opt = new MultiAdamW([model.params], { weightDecay: opts.weightDecay ?? 0 });
+    this.rng = new Rng(opts.seed ?? 1337);
+  }
+
+  /** One optimizer step on a random batch; returns the mean loss over its assistant tokens. */
+  trainStep(): { step: number; loss: number; lr: number; gradNorm: number; tokens: number } {
+    const B = this.opts.batchSize ?? 8, be = this.model.backend;
+    const lr0 = this.opts.lr ?? 1e-3;
+    const lr = learningRate({ lr: lr0, warmupIters: this.opts.warmupIters ?? 0, decayIters: this.opts.steps, minLr: lr0 / 10 }, this.step);
+    const batch = Array.from({ length: B }, () => this.data[Math.floor(this.rng.uniform() * this.data.length)]);
+    this.model.train();
+    this.opt.zeroGrad();
+    const { loss, tokens } = be.scope(() => {
+      const b = padBatch(batch, this.pad, this.model.config.blockSize);
+      const out = this.model.forward(Tensor.ints(be, b.ids, [b.B, b.T]), Tensor.ints(be, b.targets, [b.B, b.T]));
+      const value = out.loss!.item();
+      if (!Number.isFinite(value)) throw new AlignError(`SFT step ${this.step + 1}: the loss is ${value}`);
+      out.loss!.backward();
+      return { loss: value, tokens: countTargets(b.targets) };
+    });
+    const gradNorm = this.opt.step(lr, this.opts.gradClip ?? 1);
+    this.step++;
+    return { step: this.step, loss, lr, gradNorm, tokens };
+  }
+
+  /** Mean loss per assistant token over `conversations` (held-out evaluation). */
+  evaluate(conversations: readonly Conversation[], batchSize = 16): number {
+    return sftLoss(this.model, this.tokenizer, conversations, batchSize);
+  }
+
+  free(): void { this.opt.free(); }
+}
+
+/** Mean cross-entropy per assistant token of `conversations` under `model` (no graph). */
+export function sftLoss(model: GPT, tok: Tokenizer, conversations: readonly Conversation[], batchSize = 16): number {
+  const be = model.backend, pad = chatIds(tok).end, seqs = conversations.map((c) => encodeChat(tok, c));
+  let sum = 0, n = 0;
+  model.eval();
+  noGrad(() => {
+    for (let i = 0; i < seqs.length; i += batchSize) {
+      be.scope(() => {
+        const b = padBatch(seqs.slice(i, i + batchSize), pad, model.config.blockSize);
+        const k = countTargets(b.targets);
+        if (k === 0) return;
+        sum += model.forward(Tensor.ints(be, b.ids, [b.B, b.T]), Tensor.ints(be, b.targets, [b.B, b.T])).loss!.item() * k;
+        n += k;
+      });
+    }
+  });
+  model.train();
+  if (n === 0) throw new AlignError('SFT evaluation: no assistant tokens in the data');
+  return sum / n;
+}
