@@ -3,6 +3,7 @@
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> = {
+  train: { about: 'pre-train a GPT on a text file (--data F|brown, --preset baby, --json)', load: async () => (await import('./train.js')).trainCommand },
   bench: { about: 'benchmarks: bench kernels [--json]', load: async () => (await import('./bench.js')).benchCommand },
 };
 
