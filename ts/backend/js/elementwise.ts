@@ -32,7 +32,9 @@ export function hash32(seed: number, i: number): number {
 /** Inverted dropout: element i is kept when its 24-bit uniform draw is ≥ p. */
 export function dropoutForward(out: Float32Array, mask: Float32Array, inp: Float32Array, n: number,
   p: number, seed: number): void {
-  const keepScale = Math.fround(1 / (1 - p)), threshold = Math.floor(p * 16777216);
+  // p as the f32 the wasm twin receives, so both draw the same threshold and keep scale
+  const pf = Math.fround(p);
+  const keepScale = Math.fround(1 / (1 - pf)), threshold = Math.floor(pf * 16777216);
   for (let i = 0; i < n; i++) {
     mask[i] = (hash32(seed, i) >>> 8) >= threshold ? keepScale : 0;
     out[i] = inp[i] * mask[i];

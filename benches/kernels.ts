@@ -1,0 +1,162 @@
+// Kernel benchmark: matmul (js twin, wasm, tfjs-wasm) and fused attention (js, wasm) on a named
+// shape table, as GFLOP/s and as a fraction of the machine's measured SIMD128 peak (candle's
+// named-shape benches, nanoGPT's bench.py MFU). `npx tsx benches/kernels.ts [--json] [--rounds N]`.
+//
+// Methodology: this machine flips between a fast and a ~1.7× slower mode every few seconds, so
+// the compared implementations (and the peak probe) run interleaved within each round, and we
+// quote medians of GFLOP/s and medians of the per-round ratios.
+
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBackend, type Backend, type Buf } from '../ts/backend/index.js';
+
+const MATMUL_SHAPES: [number, number, number][] = [
+  [768, 128, 128], [768, 128, 512], [768, 512, 128], [256, 256, 256],
+  [1024, 1024, 1024], [64, 768, 2304], [1, 768, 3072],
+];
+const ATTENTION_SHAPES: [number, number, number, number][] = [[12, 4, 64, 32], [1, 12, 256, 64]];
+const SAMPLE_MS = 40; // each sample repeats the op until at least this long
+
+type Op = () => void;
+interface Impl { name: string; op: Op; reps: number }
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
+
+/** Seconds per call of op, timed over `reps` calls. */
+function time(op: Op, reps: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) op();
+  return (performance.now() - t0) / 1000 / reps;
+}
+/** How many calls make a sample of at least SAMPLE_MS (1 for slow ops). */
+function calibrate(op: Op): number {
+  op();
+  const s = time(op, 1);
+  return Math.max(1, Math.ceil(SAMPLE_MS / 1000 / Math.max(s, 1e-7)));
+}
+
+/** The register-only SIMD128 probe exported by the kernels module: GFLOP/s of one sample. */
+async function peakProbe(): Promise<() => number> {
+  const bytes = await readFile(join(root, 'dist', 'glassgpt-simd.wasm'));
+  const { instance } = await WebAssembly.instantiate(bytes, {});
+  const probe = instance.exports.peak_probe as (iters: number, seed: number) => number;
+  let iters = 1 << 16, sink = 0;
+  for (;;) { const t0 = performance.now(); sink += probe(iters, 1); if (performance.now() - t0 > SAMPLE_MS / 2 || iters > 1 << 28) break; iters *= 2; }
+  return () => {
+    const t0 = performance.now();
+    sink += probe(iters, sink > 1e30 ? 0 : 1); // consumed, so the call cannot be dropped
+    return (iters * 12 * 4 * 2) / ((performance.now() - t0) / 1000) / 1e9;
+  };
+}
+
+async function tfjsWasm(): Promise<typeof import('@tensorflow/tfjs-core') | null> {
+  try {
+    const tf = await import('@tensorflow/tfjs-core');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const dir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    wasm.setWasmPaths(dir + '/');
+    wasm.setThreadsCount(1);
+    if (!(await tf.setBackend('wasm'))) return null;
+    return tf;
+  } catch {
+    return null;
+  }
+}
+
+function rand(be: Backend, n: number, seed: number): Buf {
+  const buf = be.alloc(n);
+  const x = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; x[i] = s / 2 ** 32 - 0.5; }
+  be.write(buf, x);
+  return buf;
+}
+
+interface Row { bench: string; shape: Record<string, number>; flops: number; impls: string[]; g: Record<string, number[]>; ratio: Record<string, number[]>; frac: number[] }
+
+/** Runs the impls interleaved for `rounds` rounds with a peak sample each round. */
+function measure(row: Row, impls: Impl[], rounds: number, peak: () => number): void {
+  for (const im of impls) im.reps = calibrate(im.op);
+  for (let r = 0; r < rounds; r++) {
+    const g: Record<string, number> = {};
+    for (const im of impls) g[im.name] = row.flops / time(im.op, im.reps) / 1e9;
+    const p = peak();
+    for (const im of impls) (row.g[im.name] ??= []).push(g[im.name]);
+    if (g.wasm) row.frac.push(g.wasm / p);
+    for (const other of ['tfjs-wasm', 'js']) if (g[other]) (row.ratio[other] ??= []).push(g.wasm / g[other]);
+  }
+}
+
+export async function runKernelBench(opts: { json: boolean; rounds?: number }): Promise<void> {
+  const rounds = opts.rounds ?? 5;
+  const [js, wasm, tf, peak] = [await createBackend('js'), await createBackend('wasm'), await tfjsWasm(), await peakProbe()];
+  const peaks: number[] = [];
+  for (let i = 0; i < rounds; i++) peaks.push(peak());
+  const rows: Row[] = [];
+  const out = (o: object) => { if (opts.json) console.log(JSON.stringify(o)); };
+  out({ bench: 'peak', impl: 'wasm', gflops: +median(peaks).toFixed(2) });
+
+  for (const [m, k, n] of MATMUL_SHAPES) {
+    const row: Row = { bench: 'matmul', shape: { m, k, n }, flops: 2 * m * k * n, impls: [], g: {}, ratio: {}, frac: [] };
+    const impls: Impl[] = [];
+    for (const be of [js, wasm]) {
+      const a = rand(be, m * k, 1), b = rand(be, k * n, 2), o = be.alloc(m * n);
+      impls.push({ name: be.name, reps: 1, op: () => be.matmul(o, a, b, null, 1, m, k, n, false, false, false) });
+    }
+    if (tf) {
+      const a = tf.randomUniform([m, k]), b = tf.randomUniform([k, n]);
+      impls.push({ name: 'tfjs-wasm', reps: 1, op: () => tf.matMul(a, b).dispose() });
+    }
+    row.impls = impls.map((i) => i.name);
+    measure(row, impls, rounds, peak);
+    rows.push(row);
+    for (const im of row.impls) out({ bench: 'matmul', m, k, n, impl: im, gflops: +median(row.g[im]).toFixed(2) });
+  }
+
+  for (const [B, H, T, D] of ATTENTION_SHAPES) {
+    const C = H * D;
+    // forward: q·kᵀ and att·v over the causal half; backward: four such products
+    const fwd = 2 * 2 * B * H * (T * (T + 1) / 2) * D;
+    const rowF: Row = { bench: 'attention_forward', shape: { B, H, T, D }, flops: fwd, impls: ['js', 'wasm'], g: {}, ratio: {}, frac: [] };
+    const rowB: Row = { ...rowF, bench: 'attention_backward', flops: 2 * fwd, g: {}, ratio: {}, frac: [] };
+    const fi: Impl[] = [], bi: Impl[] = [];
+    for (const be of [js, wasm]) {
+      const qkv = rand(be, B * T * 3 * C, 3), o = be.alloc(B * T * C), att = be.alloc(B * H * T * T);
+      const dout = rand(be, B * T * C, 4), dqkv = be.alloc(B * T * 3 * C);
+      fi.push({ name: be.name, reps: 1, op: () => be.attentionForward(o, att, qkv, B, T, C, H) });
+      bi.push({ name: be.name, reps: 1, op: () => be.attentionBackward(dqkv, dout, qkv, att, B, T, C, H) });
+      be.attentionForward(o, att, qkv, B, T, C, H);
+    }
+    measure(rowF, fi, rounds, peak);
+    measure(rowB, bi, rounds, peak);
+    for (const r of [rowF, rowB]) {
+      rows.push(r);
+      for (const im of r.impls) out({ bench: r.bench, B, H, T, D, impl: im, gflops: +median(r.g[im]).toFixed(2) });
+    }
+  }
+  if (!opts.json) printTable(rows, median(peaks), !!tf, rounds);
+}
+
+function printTable(rows: Row[], peak: number, haveTf: boolean, rounds: number): void {
+  const f = (x: number | undefined, d = 1) => (x === undefined ? '—' : x.toFixed(d)).padStart(8);
+  console.log(`SIMD128 peak (register-only mul+add probe): ${peak.toFixed(1)} GFLOP/s; medians of ${rounds} interleaved rounds`);
+  if (!haveTf) console.log('tfjs-wasm unavailable (install @tensorflow/tfjs-backend-wasm to compare)');
+  console.log(`${'kernel'.padEnd(20)}${'shape'.padEnd(20)}${'js'.padStart(8)}${'wasm'.padStart(8)}${'tfjs'.padStart(8)}` +
+    `${'w/tfjs'.padStart(8)}${'w/js'.padStart(8)}${'%peak'.padStart(8)}   (GFLOP/s)`);
+  for (const r of rows) {
+    const med = (xs?: number[]) => (xs?.length ? median(xs) : undefined);
+    console.log(`${r.bench.padEnd(20)}${Object.values(r.shape).join('×').padEnd(20)}${f(med(r.g.js))}${f(med(r.g.wasm))}` +
+      `${f(med(r.g['tfjs-wasm']))}${f(med(r.ratio['tfjs-wasm']), 2)}${f(med(r.ratio.js), 1)}${f((med(r.frac) ?? 0) * 100, 0)}`);
+  }
+  console.log('attention: tfjs has no fused causal attention kernel, so only js and wasm are compared.');
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = process.argv.slice(2);
+  const ri = args.indexOf('--rounds');
+  runKernelBench({ json: args.includes('--json'), rounds: ri >= 0 ? Number(args[ri + 1]) : undefined })
+    .catch((e) => { console.error(e); process.exit(1); });
+}
