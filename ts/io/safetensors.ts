@@ -87,7 +87,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 function decode(src: Uint8Array, dtype: StDType): Float32Array | Int32Array {
   const n = src.length / 4;
   if (LITTLE_ENDIAN) {
-    const buf = src.slice().buffer; // slice copies into an aligned buffer of its own
+    // a copy into an aligned buffer of its own; not src.slice(): on a Node Buffer that is a view
+    const buf = new Uint8Array(src).buffer;
     return dtype === 'F32' ? new Float32Array(buf) : new Int32Array(buf);
   }
   const dv = new DataView(src.buffer, src.byteOffset, src.length);
