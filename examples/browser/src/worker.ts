@@ -1,0 +1,118 @@
+// The page's worker: it owns the backend, the tokenizer and the model, so training and
+// generation never block the page. Everything here is the public glassgpt API, imported the way
+// an application would import it.
+import {
+  createBackend, GPT, Trainer, MemoryTokens, packTokens, splitTokens, trainBpe, tokenizerFromJSON, saveCheckpoint,
+  loadCheckpoint, tokenPieces, nearestTokens, attentionMaps, nextTokens, logitLens, traceGeneration,
+  type Backend, type Tokenizer,
+} from 'glassgpt';
+import type { InspectReply, ModelInfo, Prob, Request, TraceReply, TrainProgress } from './protocol.js';
+
+let be: Backend;
+let tok: Tokenizer | null = null;
+let model: GPT | null = null;
+let trainer: Trainer | null = null;
+
+const post = (m: unknown, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
+const progress = (p: TrainProgress) => post(p);
+const text = (id: number) => tok!.decode([id]);
+const prob = (p: { id: number; prob: number }): Prob => ({ id: p.id, text: text(p.id), prob: p.prob });
+
+function info(): ModelInfo {
+  return { backend: be.name, params: model!.numParams(), vocabSize: tok!.vocabSize, config: { ...model!.config } };
+}
+
+function need(): { model: GPT; tok: Tokenizer } {
+  if (!model || !tok) throw new Error('train or load a model first');
+  return { model, tok };
+}
+
+const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => unknown } = {
+  async init() {
+    be = await createBackend('auto', { onFallback: (e) => console.warn('using the js backend:', e.message) });
+    return { backend: be.name };
+  },
+
+  async train({ text: corpus, settings: s }) {
+    trainer?.stop();
+    model?.free();
+    const t0 = performance.now();
+    tok = trainBpe(corpus, { vocabSize: s.vocabSize });
+    const ids = tok.encode(corpus);
+    progress({ event: 'tokenizer', vocabSize: tok.vocabSize, tokens: ids.length, ms: performance.now() - t0 });
+    const { train, val } = splitTokens(packTokens(ids, tok.vocabSize), 0.1);
+    model = new GPT(be, { vocabSize: tok.vocabSize, blockSize: s.blockSize, nLayer: s.nLayer, nHead: s.nHead, nEmbd: s.nEmbd, dropout: 0, bias: true }, { seed: 1337 });
+    const blockSize = Math.min(s.blockSize, val.length - 1, train.length - 1);
+    trainer = new Trainer(model, {
+      train, val: val.length > blockSize ? val : undefined, steps: s.steps, batchSize: s.batchSize, blockSize, lr: s.lr,
+      warmupIters: Math.min(20, s.steps >> 3), evalInterval: Math.max(10, Math.round(s.steps / 10)), evalIters: 4, seed: 7,
+    });
+    let last = 0;
+    for await (const ev of trainer.run()) {
+      if (ev.type === 'step') { last = ev.loss; progress({ event: 'step', step: ev.step, steps: s.steps, loss: ev.loss, tokensPerSec: ev.tokensPerSec }); }
+      if (ev.type === 'eval') progress({ event: 'eval', step: ev.step, trainLoss: ev.trainLoss, valLoss: ev.valLoss });
+    }
+    trainer.free();
+    trainer = null;
+    return { ...info(), lastLoss: last };
+  },
+
+  stop() {
+    trainer?.stop();
+    return {};
+  },
+
+  inspect({ text: t }): InspectReply {
+    const { model: m, tok: k } = need();
+    const pieces = tokenPieces(k, t).slice(-m.config.blockSize); // the model sees the newest blockSize tokens
+    const ids = pieces.map((p) => p.id);
+    const maps = attentionMaps(m, ids);
+    return {
+      pieces: pieces.map((p) => ({ id: p.id, text: p.text, special: p.special })),
+      next: nextTokens(m, ids, 8).map((d) => ({ top: d.top.map(prob), actual: d.actual && prob(d.actual), entropy: d.entropy })),
+      att: maps.weights.map((heads) => heads.map((w) => Array.from(w))),
+      lens: logitLens(m, ids, 1).map((l) => l.positions.map((p) => prob(p.top[0]))),
+      nLayer: maps.nLayer, nHead: maps.nHead,
+    };
+  },
+
+  neighbours({ id }) {
+    const { model: m, tok: k } = need();
+    const specials = [...k.specialTokens.values()];
+    return nearestTokens(m, id, 8, specials).map((n) => ({ id: n.id, text: text(n.id), prob: n.similarity }));
+  },
+
+  async generate({ prompt, temperature, topK, topP, maxTokens, seed }): Promise<TraceReply> {
+    const { model: m, tok: k } = need();
+    const { result, steps } = await traceGeneration(m, k, prompt, { temperature, topK, topP, maxTokens, seed, traceTop: 8, endTokens: null });
+    return {
+      text: result.text,
+      pieces: result.tokens.map((id) => ({ id, text: text(id), special: false })),
+      steps: steps.map((s) => ({ chosen: s.chosen, keptCount: s.keptCount, kept: s.kept, top: s.top })),
+    };
+  },
+
+  save() {
+    const { model: m, tok: k } = need();
+    return saveCheckpoint(m, { tokenizer: JSON.stringify(k.toJSON()), metadata: { source: 'glassgpt examples/browser' } });
+  },
+
+  load({ bytes }) {
+    const loaded = loadCheckpoint(be, bytes);
+    if (!loaded.tokenizer) { loaded.model.free(); throw new Error('this checkpoint has no tokenizer in its metadata'); }
+    model?.free();
+    model = loaded.model;
+    tok = tokenizerFromJSON(loaded.tokenizer);
+    return info();
+  },
+};
+
+self.onmessage = async (e: MessageEvent<{ req: Request; rid: number }>) => {
+  const { req, rid } = e.data;
+  try {
+    const result = await (handlers[req.type] as (r: Request) => unknown)(req);
+    post({ rid, result }, result instanceof Uint8Array ? [result.buffer] : []);
+  } catch (err) {
+    post({ rid, error: (err as Error).message ?? String(err) });
+  }
+};

@@ -1,0 +1,23 @@
+// Builds the example page the way a user's app would: `import ... from 'glassgpt'` resolves to
+// the package root (its package.json `exports` map → dist/index.js), never to ts/ sources, and
+// the kernels' .wasm is found through the library's new URL(..., import.meta.url).
+// GLASSGPT_PACKAGE_DIR points at another copy of the package (e.g. an unpacked `npm pack`).
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const pkg = process.env.GLASSGPT_PACKAGE_DIR ?? fileURLToPath(new URL('../..', import.meta.url));
+
+export default defineConfig({
+  root: here,
+  base: './', // the built folder works from any path (the tests serve it from /)
+  resolve: { alias: [{ find: /^glassgpt$/, replacement: pkg }] },
+  worker: { format: 'es' },
+  logLevel: 'warn',
+  build: {
+    outDir: process.env.GLASSGPT_EXAMPLE_OUT ?? 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    rollupOptions: { input: { index: `${here}index.html`, parity: `${here}parity.html` } },
+  },
+});

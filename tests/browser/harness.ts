@@ -1,0 +1,90 @@
+// Browser test harness: Debian's Chromium driven by playwright-core (no downloaded browsers),
+// headless with a fresh profile, against a static server on 127.0.0.1 that the test owns, and
+// the example page built by vite from the package's dist (as a user's bundler would).
+
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const OUT = join(ROOT, 'test-output');
+
+/** The Chromium binary, or null (the browser tests then skip and say why). */
+export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', process.env.CHROMIUM_PATH ?? '']
+  .find((p) => p !== '' && existsSync(p)) ?? null;
+export const SKIP_REASON = CHROMIUM ? '' :
+  'no Chromium at /usr/bin/chromium: install it (apt-get install chromium, or `node scripts/setup.mjs --browser`) to run the browser tests';
+
+/** Why the package cannot be bundled yet, or '' when dist/ holds the built library and kernels. */
+export function packageProblem(pkgDir = process.env.GLASSGPT_PACKAGE_DIR ?? ROOT): string {
+  for (const f of ['dist/index.js', 'dist/glassgpt-simd.wasm']) {
+    if (!existsSync(join(pkgDir, f))) return `${join(pkgDir, f)} is missing: run \`npm run build\` first (npm test does)`;
+  }
+  return '';
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml', '.txt': 'text/plain; charset=utf-8',
+};
+
+export interface StaticServer { url: string; close(): Promise<void> }
+
+/** Serves `dir` on 127.0.0.1 at a random port (GET only, no directory listings). */
+export async function serve(dir: string): Promise<StaticServer> {
+  const base = resolve(dir);
+  const server: Server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
+    if (!file.startsWith(base + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(await readFile(file));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
+  };
+}
+
+export interface Browser { context: BrowserContext; close(): Promise<void> }
+
+/** Headless Chromium with a fresh profile folder (removed on close). */
+export async function launch(): Promise<Browser> {
+  if (!CHROMIUM) throw new Error(SKIP_REASON);
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'glassgpt-chromium-'));
+  // Playwright passes the profile as --user-data-dir; the rest are this machine's flags for a
+  // quiet, offline, GPU-less headless run.
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    context,
+    close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); },
+  };
+}
+
+let built: Promise<string> | null = null;
+
+/** Builds examples/browser with vite (once per test process) into test-output/example. */
+export function buildExample(): Promise<string> {
+  built ??= (async () => {
+    const outDir = join(OUT, 'example');
+    process.env.GLASSGPT_EXAMPLE_OUT = outDir;
+    const { build } = await import('vite');
+    await build({ configFile: join(ROOT, 'examples', 'browser', 'vite.config.ts'), logLevel: 'warn' });
+    return outDir;
+  })();
+  return built;
+}

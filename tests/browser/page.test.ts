@@ -1,0 +1,108 @@
+// The example page in Chromium, built by vite from the package's dist: it trains in a Worker
+// while the page keeps answering clicks, draws a falling loss curve, the inspection views and a
+// generation trace, and saves and reloads a checkpoint. Screenshots go to test-output/screenshots.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { buildExample, launch, OUT, packageProblem, serve, SKIP_REASON, type Browser, type StaticServer } from './harness.js';
+
+const STEPS = 150; // a tiny model: about 15 ms a step on wasm here
+const SHOTS = join(OUT, 'screenshots');
+
+describe.skipIf(SKIP_REASON !== '')(`the example page${SKIP_REASON ? ` (skipped: ${SKIP_REASON})` : ''}`, () => {
+  let browser: Browser, server: StaticServer, page: Page;
+  const errors: string[] = [];
+  beforeAll(async () => {
+    const missing = packageProblem();
+    if (missing) throw new Error(missing);
+    server = await serve(await buildExample());
+    browser = await launch();
+    page = await browser.context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const step = async () => Number((await page.textContent('#status'))?.match(/step (\d+) of/)?.[1] ?? -1);
+
+  it('trains in a worker while the page responds, and shows what the model learned', async () => {
+    await page.goto(`${server.url}index.html?steps=${STEPS}&width=48&layers=2&vocab=320&autotrain=1`);
+    await expect.poll(() => page.getAttribute('body', 'data-ready'), { timeout: 20_000 }).toBe('true');
+    expect(await page.textContent('#backend')).toContain('WebAssembly');
+
+    // mid-training, a click on the page is answered at once, and training goes on afterwards
+    await expect.poll(step, { timeout: 30_000, interval: 50 }).toBeGreaterThanOrEqual(5);
+    const before = await step();
+    const t0 = Date.now();
+    await page.click('#smooth');
+    expect(await page.getAttribute('#smooth', 'aria-pressed')).toBe('true');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(await page.textContent('#smooth')).toBe('smoothing on');
+    expect(await step()).toBeLessThan(STEPS); // still training when it answered
+    await expect.poll(step, { timeout: 30_000, interval: 50 }).toBeGreaterThan(before);
+    await page.click('#smooth'); // back to the raw curve for the screenshot
+
+    await expect.poll(() => page.getAttribute('body', 'data-trained'), { timeout: 60_000 }).toBe('true');
+    await page.waitForSelector('#heatmap .heat-cell');
+    await page.waitForSelector('#neighbours .bar-row');
+    expect(errors).toEqual([]);
+
+    // the loss fell: the curve ends lower than it starts (SVG y grows downwards)
+    const ys = (await page.getAttribute('#chart polyline.train', 'points'))!.trim().split(' ').map((p) => Number(p.split(',')[1]));
+    expect(ys.length).toBe(STEPS);
+    expect(ys.at(-1)!).toBeGreaterThan(ys[0] + 40);
+    expect(await page.textContent('#status')).toMatch(/^Trained: [\d,]+ parameters, final loss \d/);
+
+    // views: one chip per token, a full T×T heatmap, probability bars that add up to at most 1
+    const T = await page.locator('#pieces .piece').count();
+    expect(T).toBeGreaterThan(5);
+    expect(await page.locator('#heatmap .heat-cell').count()).toBe(T * T);
+    expect(await page.locator('#heatmap .heat-cell.future').count()).toBe((T * (T - 1)) / 2);
+    const pcts = (await page.locator('#bars .bar-value').allTextContents()).map((s) => parseFloat(s));
+    expect(pcts.length).toBe(8);
+    expect(pcts.reduce((a, b) => a + (Number.isNaN(b) ? 0 : b), 0)).toBeLessThanOrEqual(100.5);
+    expect(await page.locator('#lens tr').count()).toBe(1 + 3); // header + embeddings + 2 blocks
+
+    // the layer picker redraws the heatmap
+    const cellsL1 = await page.locator('#heatmap .heat-cell').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).style.background).join());
+    await page.selectOption('#layer', '1');
+    const cellsL2 = await page.locator('#heatmap .heat-cell').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).style.background).join());
+    expect(cellsL2).not.toBe(cellsL1);
+    await page.selectOption('#layer', '0');
+    await page.screenshot({ path: join(SHOTS, 'trained.png'), fullPage: true });
+  }, 90_000);
+
+  it('generates with the sliders\' settings and traces every step', async () => {
+    await page.fill('#prompt', 'The cat');
+    await page.locator('#topk').fill('5');
+    expect(await page.textContent('#topk-v')).toBe('5');
+    await page.click('#generate');
+    await expect.poll(() => page.getAttribute('body', 'data-generated'), { timeout: 20_000 }).toBe('true');
+    const chips = await page.locator('#generated .piece').count();
+    expect(chips).toBe(60);
+    const caption = await page.textContent('#trace p');
+    const kept = Number(caption!.match(/(\d+) tokens? survived/)![1]);
+    expect(kept).toBeGreaterThanOrEqual(1);
+    expect(kept).toBeLessThanOrEqual(5); // top-k 5
+    await page.locator('#generated .piece').nth(3).click();
+    expect(await page.textContent('#trace p')).toMatch(/^Step 4 of 60/);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'generated.png'), fullPage: true });
+  }, 30_000);
+
+  it('saves a checkpoint file and loads it back', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+    const file = join(OUT, 'page-checkpoint.safetensors');
+    await download.saveAs(file);
+    await page.setInputFiles('#load', file);
+    await expect.poll(() => page.textContent('#ckpt-status'), { timeout: 10_000 }).toMatch(/^loaded page-checkpoint\.safetensors: [\d,]+ parameters, 320 tokens/);
+    await page.setInputFiles('#load', { name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not a checkpoint') });
+    await expect.poll(() => page.textContent('#ckpt-status'), { timeout: 10_000 }).toMatch(/^could not load broken\.safetensors: /);
+    expect(errors).toEqual([]);
+  });
+});
