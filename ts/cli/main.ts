@@ -2,8 +2,14 @@
 
 type Command = (argv: string[]) => Promise<number>;
 
+// In the order a model's life goes: data → tokens → pre-training → sampling → benchmarks.
+
 const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> = {
+  demo: { about: 'train a baby GPT on the Brown corpus for ~2 minutes and compare samples', load: async () => (await import('./demo.js')).demoCommand },
   train: { about: 'pre-train a GPT on a text file (--data F|brown, --preset baby, --json)', load: async () => (await import('./train.js')).trainCommand },
+  sample: { about: 'generate text from a checkpoint (--checkpoint DIR --prompt T, samplers, --stream)', load: async () => (await import('./sample.js')).sampleCommand },
+  tokenize: { about: 'text → token ids (--tokenizer gpt2:DIR|FILE, --text T | --file F, --pieces, --json)', load: async () => (await import('./tokenize.js')).tokenizeCommand },
+  tokenizer: { about: 'tokenizer train --data F --vocab-size N --out F', load: async () => (await import('./tokenize.js')).tokenizerCommand },
   bench: { about: 'benchmarks: bench kernels [--json]', load: async () => (await import('./bench.js')).benchCommand },
 };
 
