@@ -1,0 +1,44 @@
+// What PPO and GRPO share: the options of their rollout phase, their validation, the prompt
+// batches of an iteration (a seeded walk through the prompt set), and the logged samples.
+
+import type { Rng } from '../tensor/random.js';
+import { AlignError } from './errors.js';
+
+export interface RLCommon {
+  iterations: number; // how many rollout + update rounds the caller plans (for schedules and checks)
+  promptsPerIteration?: number; // prompts sampled per iteration (default 8)
+  maxTokens?: number; // response length cap (default 16)
+  temperature?: number; // sampling temperature (default 1: on-policy)
+  lr?: number; // policy learning rate (default 1e-4; constant, as TRL's default)
+  gradClip?: number; // global gradient-norm clip (default 1)
+  missingEndPenalty?: number; // subtracted from responses without <|end|> (default 1)
+  seed?: number; // prompt order and sampling (default 1337)
+  /** An outside score logged per iteration, e.g. the scripted labeler (not optimised). */
+  judge?: (prompt: string, response: string) => number;
+}
+
+export interface RLSample {
+  prompt: string;
+  response: string;
+  reward: number;
+}
+
+export function checkRL(what: string, prompts: readonly string[], o: RLCommon): void {
+  if (!Array.isArray(prompts) || prompts.length === 0) throw new AlignError(`${what}: no prompts`);
+  prompts.forEach((p, i) => { if (typeof p !== 'string' || p.trim() === '') throw new AlignError(`${what}: prompt ${i} is empty`); });
+  const int = (k: string, v: unknown, min: number) => {
+    if (v !== undefined && (!Number.isInteger(v) || (v as number) < min)) throw new AlignError(`${what}: ${k} must be an integer ≥ ${min}, got ${String(v)}`);
+  };
+  int('iterations', o.iterations, 0);
+  int('promptsPerIteration', o.promptsPerIteration, 1);
+  int('maxTokens', o.maxTokens, 1);
+  for (const k of ['lr', 'temperature'] as const) {
+    const v = o[k];
+    if (v !== undefined && !(v > 0 && Number.isFinite(v))) throw new AlignError(`${what}: ${k} must be a positive number, got ${v}`);
+  }
+}
+
+/** The next `n` prompts of a seeded shuffled cycle through `prompts`. */
+export function batchPrompts(prompts: readonly string[], n: number, rng: Rng): string[] {
+  return Array.from({ length: n }, () => prompts[Math.floor(rng.uniform() * prompts.length)]);
+}
