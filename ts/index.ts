@@ -1,3 +1,9 @@
-// glassgpt's public API.
-export { createBackend, init, JsBackend, WasmBackend, KernelArgumentError, WasmLoadError, bestVariant } from './backend/index.js';
-export type { Backend, Buf, DType, BackendName, BackendOptions, WasmSource, WasmVariant } from './backend/index.js';
+// glassgpt's public API: everything here runs in Node and in browsers. Node-only helpers (files,
+// checkpoint folders, the Brown corpus) are in the CLI and in the *-node modules.
+export * from './backend/index.js';
+export * from './tokenizer/index.js';
+export * from './tensor/index.js';
+export * from './model/index.js';
+export * from './io/index.js';
+export * from './train/index.js';
+export * from './generate/index.js';
