@@ -7,7 +7,7 @@ import { testBackends } from '../helpers/backends.js';
 import { GPT } from '../../ts/model/gpt.js';
 import { trainBpe } from '../../ts/tokenizer/index.js';
 import { noGrad } from '../../ts/tensor/tensor.js';
-import { attentionMaps, attentionRow, logitLens, nearestTokens, nextTokens, tokenPieces, tokenSimilarity, InspectError } from '../../ts/inspect/index.js';
+import { attentionMaps, attentionRow, logitLens, nearestTokens, nextTokens, tokenPieces, tokenSimilarity, traceGeneration, InspectError } from '../../ts/inspect/index.js';
 
 const backends = await testBackends();
 const config = { vocabSize: 23, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 16, bias: true, dropout: 0 };
@@ -101,5 +101,28 @@ describe.each(backends.map((b) => [b.name, b] as const))('inspect on %s', (_name
     const out = nextTokens(model, prompt, 3);
     expect(lens[2].positions).toEqual(out); // same kernels, same bits
     expect(lens[0].positions).not.toEqual(out); // the embeddings alone predict something else
+  });
+});
+
+describe('traceGeneration', () => {
+  const tok = trainBpe('abc abd abe. abc abd. '.repeat(20), { vocabSize: 262, specialTokens: [] });
+  it('records each step: the model\'s distribution, the kept set and the choice, with texts', async () => {
+    const be = backends[0];
+    const model = new GPT(be, { ...config, vocabSize: tok.vocabSize, blockSize: 16 }, { seed: 3 });
+    const { result, steps } = await traceGeneration(model, tok, 'abc', { maxTokens: 6, topK: 3, temperature: 0.8, seed: 11, traceTop: 5 });
+    expect(steps).toHaveLength(result.tokens.length);
+    steps.forEach((s, i) => {
+      expect(s.step).toBe(i);
+      expect(s.chosen.id).toBe(result.tokens[i]);
+      expect(s.chosen.text).toBe(tok.decode([result.tokens[i]]));
+      expect(s.keptCount).toBe(3); // top-k 3 leaves exactly three
+      expect(s.kept.map((k) => k.id)).toContain(s.chosen.id);
+      expect(s.top).toHaveLength(5);
+      expect(s.kept.reduce((a, k) => a + k.prob, 0)).toBeCloseTo(1, 9);
+      expect(s.top[0].prob).toBeGreaterThanOrEqual(s.top[4].prob);
+      const inTop = s.top.find((t) => t.id === s.chosen.id); // the model's own probability of the choice
+      if (inTop) expect(s.chosen.logprob).toBeCloseTo(Math.log(inTop.prob), 9);
+    });
+    await expect(traceGeneration(model, tok, 'abc', { onStep: () => {} } as never)).rejects.toThrow(/onStep is its own/);
   });
 });

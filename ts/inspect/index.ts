@@ -7,3 +7,4 @@ export { nearestTokens, tokenSimilarity, type Neighbour } from './embedding.js';
 export { attentionMaps, attentionRow, type AttentionMaps } from './attention.js';
 export { nextTokens, logitLens, type PositionDistribution, type LensLayer } from './distribution.js';
 export { softmaxTop, type TokenProb, type RowDistribution } from './softmax.js';
+export { traceGeneration, type GenerationTrace, type TraceStep, type TracedToken } from './trace.js';
