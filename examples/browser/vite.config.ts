@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const pkg = process.env.GLASSGPT_PACKAGE_DIR ?? fileURLToPath(new URL('../..', import.meta.url));
+// the pages to build (the tests build each on its own, so one page's failure is not the other's)
+const pages = (process.env.GLASSGPT_EXAMPLE_PAGES ?? 'index,parity').split(',');
 
 export default defineConfig({
   root: here,
@@ -18,6 +20,6 @@ export default defineConfig({
     outDir: process.env.GLASSGPT_EXAMPLE_OUT ?? 'dist',
     emptyOutDir: true,
     target: 'es2022',
-    rollupOptions: { input: { index: `${here}index.html`, parity: `${here}parity.html` } },
+    rollupOptions: { input: Object.fromEntries(pages.map((p) => [p, `${here}${p}.html`])) },
   },
 });

@@ -75,16 +75,13 @@ export async function launch(): Promise<Browser> {
   };
 }
 
-let built: Promise<string> | null = null;
-
-/** Builds examples/browser with vite (once per test process) into test-output/example. */
-export function buildExample(): Promise<string> {
-  built ??= (async () => {
-    const outDir = join(OUT, 'example');
-    process.env.GLASSGPT_EXAMPLE_OUT = outDir;
-    const { build } = await import('vite');
-    await build({ configFile: join(ROOT, 'examples', 'browser', 'vite.config.ts'), logLevel: 'warn' });
-    return outDir;
-  })();
-  return built;
+/** Builds one page of examples/browser (index or parity) with vite into test-output/example-<page>:
+ *  one folder per page, because vitest runs test files in parallel and a build empties its folder. */
+export async function buildExample(page: 'index' | 'parity'): Promise<string> {
+  const outDir = join(OUT, `example-${page}`);
+  process.env.GLASSGPT_EXAMPLE_OUT = outDir;
+  process.env.GLASSGPT_EXAMPLE_PAGES = page;
+  const { build } = await import('vite');
+  await build({ configFile: join(ROOT, 'examples', 'browser', 'vite.config.ts'), logLevel: 'warn' });
+  return outDir;
 }

@@ -16,7 +16,7 @@ describe.skipIf(SKIP_REASON !== '')(`the example page${SKIP_REASON ? ` (skipped:
   beforeAll(async () => {
     const missing = packageProblem();
     if (missing) throw new Error(missing);
-    server = await serve(await buildExample());
+    server = await serve(await buildExample('index'));
     browser = await launch();
     page = await browser.context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
@@ -31,7 +31,7 @@ describe.skipIf(SKIP_REASON !== '')(`the example page${SKIP_REASON ? ` (skipped:
   const step = async () => Number((await page.textContent('#status'))?.match(/step (\d+) of/)?.[1] ?? -1);
 
   it('trains in a worker while the page responds, and shows what the model learned', async () => {
-    await page.goto(`${server.url}index.html?steps=${STEPS}&width=48&layers=2&vocab=320&autotrain=1`);
+    await page.goto(`${server.url}index.html?steps=${STEPS}&width=48&layers=2&vocab=384&autotrain=1`);
     await expect.poll(() => page.getAttribute('body', 'data-ready'), { timeout: 20_000 }).toBe('true');
     expect(await page.textContent('#backend')).toContain('WebAssembly');
 
@@ -100,7 +100,7 @@ describe.skipIf(SKIP_REASON !== '')(`the example page${SKIP_REASON ? ` (skipped:
     const file = join(OUT, 'page-checkpoint.safetensors');
     await download.saveAs(file);
     await page.setInputFiles('#load', file);
-    await expect.poll(() => page.textContent('#ckpt-status'), { timeout: 10_000 }).toMatch(/^loaded page-checkpoint\.safetensors: [\d,]+ parameters, 320 tokens/);
+    await expect.poll(() => page.textContent('#ckpt-status'), { timeout: 10_000 }).toMatch(/^loaded page-checkpoint\.safetensors: [\d,]+ parameters, \d+ tokens/);
     await page.setInputFiles('#load', { name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not a checkpoint') });
     await expect.poll(() => page.textContent('#ckpt-status'), { timeout: 10_000 }).toMatch(/^could not load broken\.safetensors: /);
     expect(errors).toEqual([]);

@@ -20,7 +20,7 @@ describe.skipIf(SKIP_REASON !== '')(`parity between Node and Chromium${SKIP_REAS
     lib = (await import(/* @vite-ignore */ pathToFileURL(join(pkg, 'dist', 'index.js')).href)) as ParityLib;
     const absent = PARITY_EXPORTS.filter((name) => !(name in lib));
     if (absent.length) throw new Error(`the package's dist/index.js does not export ${absent.join(', ')}; ts/index.ts must (users need them too)`);
-    server = await serve(await buildExample());
+    server = await serve(await buildExample('parity'));
     browser = await launch();
     page = await browser.context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
