@@ -8,6 +8,7 @@
 // median of the per-round ratios.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBackend, type Backend } from '../ts/backend/index.js';
@@ -45,6 +46,7 @@ try {
 }
 const runs: Run[] = backends.map((be) => ({ be, model: new GPT(be, CONFIG, { seed: 1 }), fwd: [], step: [] }));
 
+const loadStart = loadavg()[0];
 for (const r of runs) r.be.scope(() => r.model.forward(ids, targets).loss!.backward()); // warm-up (JIT, heap growth)
 for (let round = 0; round < rounds; round++) {
   for (const r of runs) {
@@ -77,7 +79,7 @@ if (json) {
     '',
     `Config: nanoGPT baby (nLayer ${L}, nHead ${H}, nEmbd ${C}, blockSize ${T}, vocab ${CONFIG.vocabSize}, bias, dropout 0), batch ${B} × ${T} tokens, ${(N / 1e6).toFixed(3)} M parameters (without wpe).`,
     `${rounds} interleaved rounds after one warm-up; medians; "vs js" is the median of per-round ratios. Model FLOPs per step (nanoGPT estimate_mfu): ${(flopsPerStep / 1e9).toFixed(2)} GFLOP.`,
-    `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, \`npx tsx benches/model.ts\`.`,
+    `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, \`npx tsx benches/model.ts\`; 1-minute load average ${loadStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (2 cores shared with other work).`,
     '',
     '| backend | forward (ms) | forward+backward (ms) | model GFLOP/s | tokens/s | vs js |',
     '|---|---:|---:|---:|---:|---:|',

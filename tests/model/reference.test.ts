@@ -1,5 +1,6 @@
 // The GPT held to PyTorch (llm.c's test_gpt2 idea): load the weights tests/reference/gpt.py
-// wrote, run forward and backward, and compare logits, loss and every parameter gradient.
+// wrote, run forward and backward, and compare logits, loss and every parameter gradient; then
+// the losses of a few plain SGD steps.
 
 import { describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../ts/model/index.js';
@@ -34,6 +35,28 @@ describe.each(backends.map((b) => [b.name, b] as const))('GPT vs PyTorch on %s',
       }
       console.log(`${be.name} ${name}: logits max|Δ| ${lg.maxAbs.toExponential(2)}, loss |Δ| ${ls.maxAbs.toExponential(2)}, grad max|Δ| ${worstGrad.toExponential(2)} (${worstName})`);
     });
+    model.free();
+  });
+
+  it.each(FIXTURES)('%s: the losses of plain SGD steps follow PyTorch', (name) => {
+    const { weights, expected } = fixture(name);
+    const { model } = loadCheckpoint(be, weights);
+    const ids = rows(expected.get('ids')!), targets = rows(expected.get('targets')!);
+    const want = expected.get('sgd_losses')!.data; // loss before and after each step, lr 0.5
+    const got: number[] = [];
+    for (let step = 0; step < want.length; step++) {
+      be.scope(() => {
+        model.zeroGrad();
+        const { loss } = model.forward(ids, targets);
+        got.push(loss!.item());
+        if (step === want.length - 1) return;
+        loss!.backward();
+        be.axpy(model.params.data, model.params.grad, -0.5, model.params.total); // p -= lr · grad
+      });
+    }
+    const c = compare(got, want, 1e-5, 1e-6);
+    console.log(`${be.name} ${name}: SGD losses max|Δ| ${c.maxAbs.toExponential(2)} over ${want.length} values`);
+    expect(c.worst, `losses ${got.join(', ')} vs ${Array.from(want).join(', ')}`).toBeLessThanOrEqual(1);
     model.free();
   });
 });

@@ -5,7 +5,8 @@ For each config below it writes into tests/fixtures/gpt/ (llm.c's "debug state" 
   <name>.weights.safetensors   weights in the GPT-2 layout (Conv1D weights [in, out]), config in
                                the metadata, exactly what glassgpt's loadCheckpoint reads
   <name>.expected.safetensors  ids, targets (I32), logits, loss and grad.<param> for every
-                               parameter (F32, GPT-2 layout)
+                               parameter (F32, GPT-2 layout), and sgd_losses: the loss before and
+                               after each of SGD_STEPS plain SGD steps
 torch 1.13 has no safetensors package, so the format is read and written here with struct+json.
 """
 import json
@@ -155,6 +156,8 @@ def read_safetensors(path):
     return out, meta
 
 
+SGD_STEPS, SGD_LR = 5, 0.5
+
 # name, config, batch, T, whether to sprinkle ignore_index targets
 CONFIGS = [
     ('awkward_head', dict(vocabSize=53, blockSize=16, nLayer=1, nHead=3, nEmbd=36, dropout=0.0, bias=True), 2, 16, False),
@@ -185,8 +188,19 @@ def make_fixture(out_dir, name, c, B, T, ignore):
                 ('logits', logits.detach().numpy().astype('<f4')),
                 ('loss', loss.detach().reshape(1).numpy().astype('<f4'))]
     expected += [('grad.' + n, g) for n, g in model.gpt2_tensors(grads=True)]
+    # then llm.c's second check: the losses of a few plain SGD steps (p -= lr * grad) from here
+    losses = [loss.item()]
+    for _ in range(SGD_STEPS):
+        with torch.no_grad():
+            for p in model.parameters():
+                p -= SGD_LR * p.grad
+        model.zero_grad()
+        _, loss = model(idx, targets)
+        loss.backward()
+        losses.append(loss.item())
+    expected.append(('sgd_losses', np.array(losses, dtype='<f4')))
     write_safetensors(os.path.join(out_dir, name + '.expected.safetensors'), expected)
-    print(f'{name}: loss {loss.item():.6f}, {sum(p.numel() for p in model.parameters())} parameters')
+    print(f'{name}: loss {losses[0]:.6f}, after {SGD_STEPS} SGD steps {losses[-1]:.6f}, {sum(p.numel() for p in model.parameters())} parameters')
 
 
 if __name__ == '__main__':
