@@ -18,6 +18,8 @@ const MATMUL_SHAPES: [number, number, number][] = [
 ];
 const ATTENTION_SHAPES: [number, number, number, number][] = [[12, 4, 64, 32], [1, 12, 256, 64]];
 const SAMPLE_MS = 40; // each sample repeats the op until at least this long
+const WARMUP_MS = 300;
+const SLOW_S = 1; // an op slower than this (the js twin on 1024³) is timed in the first round only
 
 type Op = () => void;
 interface Impl { name: string; op: Op; reps: number }
@@ -31,9 +33,12 @@ function time(op: Op, reps: number): number {
   for (let i = 0; i < reps; i++) op();
   return (performance.now() - t0) / 1000 / reps;
 }
-/** How many calls make a sample of at least SAMPLE_MS (1 for slow ops). */
+/** Warms op up (V8 tiers wasm from Liftoff to TurboFan in the background, JS likewise), then
+ *  returns how many calls make a sample of at least SAMPLE_MS (1 for slow ops). */
 function calibrate(op: Op): number {
-  op();
+  const t0 = performance.now();
+  if (time(op, 1) > SLOW_S) return 1;
+  while (performance.now() - t0 < WARMUP_MS) op();
   const s = time(op, 1);
   return Math.max(1, Math.ceil(SAMPLE_MS / 1000 / Math.max(s, 1e-7)));
 }
@@ -80,9 +85,15 @@ interface Row { bench: string; shape: Record<string, number>; flops: number; imp
 /** Runs the impls interleaved for `rounds` rounds with a peak sample each round. */
 function measure(row: Row, impls: Impl[], rounds: number, peak: () => number): void {
   for (const im of impls) im.reps = calibrate(im.op);
+  const slow: Record<string, number> = {};
   for (let r = 0; r < rounds; r++) {
     const g: Record<string, number> = {};
-    for (const im of impls) g[im.name] = row.flops / time(im.op, im.reps) / 1e9;
+    for (const im of impls) {
+      if (slow[im.name]) { g[im.name] = slow[im.name]; continue; }
+      const s = time(im.op, im.reps);
+      g[im.name] = row.flops / s / 1e9;
+      if (s > SLOW_S) slow[im.name] = g[im.name];
+    }
     const p = peak();
     for (const im of impls) (row.g[im.name] ??= []).push(g[im.name]);
     if (g.wasm) row.frac.push(g.wasm / p);

@@ -4,11 +4,11 @@
 // keys at a time so each load of q serves four products; att·v accumulates 16 columns at a time.
 
 use crate::activation::{max_of, scale_in_place};
-use crate::simd::{axpy, dot, V};
+use crate::simd::{dot, V};
 use std::cell::RefCell;
 
 thread_local! {
-    /// Grow-only scratch: one row of datt [T] and one dq row [hs] for backward.
+    /// Grow-only scratch: dpre [T, T] for backward.
     static SCRATCH: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -43,34 +43,42 @@ fn scores(s: &mut [f32], q: &[f32], keys: &[f32], stride: usize, hs: usize, scal
     }
 }
 
-/// out[..hs] = Σ_j p[j]·v_j for values v_j = vals[j·stride ..][..hs].
+/// out[..hs] = Σ_j p[j]·v_j for values v_j = vals[j·stride ..][..hs] (see wsum).
 fn weighted_sum(out: &mut [f32], p: &[f32], vals: &[f32], stride: usize, hs: usize) {
+    wsum(out, p, 1, p.len(), vals, stride, hs, false)
+}
+
+/// out[i] (+)= Σ_{j<cnt} w[j·ws]·vals[j·vs + i] for i < hs: a small GEMV whose 16-column
+/// accumulators stay in registers for the whole sweep over j (one load of out per column block).
+#[allow(clippy::too_many_arguments)]
+fn wsum(out: &mut [f32], w: &[f32], ws: usize, cnt: usize, vals: &[f32], vs: usize, hs: usize, add: bool) {
     let out = &mut out[..hs];
+    let fin = |o: &mut [f32], a: V| { if add { V::load(o).add(a).store(o) } else { a.store(o) } };
     let mut i = 0;
-    // 16 columns (4 accumulators) per sweep over the keys
     while i + 16 <= hs {
         let (mut a0, mut a1, mut a2, mut a3) = (V::zero(), V::zero(), V::zero(), V::zero());
-        for (j, &w) in p.iter().enumerate() {
-            let v = &vals[j * stride + i..][..16];
-            let w = V::splat(w);
-            a0 = a0.add(w.mul(V::load(&v[0..])));
-            a1 = a1.add(w.mul(V::load(&v[4..])));
-            a2 = a2.add(w.mul(V::load(&v[8..])));
-            a3 = a3.add(w.mul(V::load(&v[12..])));
+        for j in 0..cnt {
+            let v = &vals[j * vs + i..][..16];
+            let x = V::splat(w[j * ws]);
+            a0 = a0.add(x.mul(V::load(&v[0..])));
+            a1 = a1.add(x.mul(V::load(&v[4..])));
+            a2 = a2.add(x.mul(V::load(&v[8..])));
+            a3 = a3.add(x.mul(V::load(&v[12..])));
         }
-        a0.store(&mut out[i..]); a1.store(&mut out[i + 4..]);
-        a2.store(&mut out[i + 8..]); a3.store(&mut out[i + 12..]);
+        fin(&mut out[i..], a0); fin(&mut out[i + 4..], a1);
+        fin(&mut out[i + 8..], a2); fin(&mut out[i + 12..], a3);
         i += 16;
     }
     while i + 4 <= hs {
         let mut a = V::zero();
-        for (j, &w) in p.iter().enumerate() { a = a.add(V::splat(w).mul(V::load(&vals[j * stride + i..]))); }
-        a.store(&mut out[i..]);
+        for j in 0..cnt { a = a.add(V::splat(w[j * ws]).mul(V::load(&vals[j * vs + i..]))); }
+        fin(&mut out[i..], a);
         i += 4;
     }
     // leftovers of the head size
     for (c, o) in out.iter_mut().enumerate().skip(i) {
-        *o = p.iter().enumerate().fold(0.0, |s, (j, &w)| s + w * vals[j * stride + c]);
+        let s = (0..cnt).fold(0.0, |s, j| s + w[j * ws] * vals[j * vs + c]);
+        *o = if add { *o + s } else { s };
     }
 }
 
@@ -112,6 +120,9 @@ pub(crate) fn exp_sum_in_place(row: &mut [f32], max: f32) -> f32 {
 }
 
 /// dqkv [B, T, 3C] += gradient of attention_forward given dout [B, T, C], qkv and att.
+/// Per (batch, head): first dpre [T, T] (the pre-softmax gradient, lower triangle) row by row,
+/// then dq, dk and dv as register-accumulated sums over rows or columns of att / dpre, so each
+/// gradient row is loaded and stored once instead of once per key.
 #[allow(clippy::too_many_arguments)]
 pub fn attention_backward(dqkv: &mut [f32], dout: &[f32], qkv: &[f32], att: &[f32], b: usize,
                           t: usize, c: usize, h: usize) {
@@ -119,32 +130,30 @@ pub fn attention_backward(dqkv: &mut [f32], dout: &[f32], qkv: &[f32], att: &[f3
     let scale = 1.0 / (hs as f32).sqrt();
     SCRATCH.with(|cell| {
         let s = &mut *cell.borrow_mut();
-        if s.len() < t + hs { s.resize(t + hs, 0.0); }
-        let (datt, dq) = s.split_at_mut(t);
+        if s.len() < t * t { s.resize(t * t, 0.0); }
+        let dpre = &mut s[..t * t];
         for bi in 0..b {
             let x = &qkv[bi * t * c3..][..t * c3];
             let dx = &mut dqkv[bi * t * c3..][..t * c3];
+            let dy = &dout[bi * t * c..][..t * c];
             for hi in 0..h {
+                let a = &att[(bi * h + hi) * t * t..][..t * t];
+                let (qo, ko, vo) = (hi * hs, c + hi * hs, 2 * c + hi * hs);
                 for ti in 0..t {
-                    let a = &att[((bi * h + hi) * t + ti) * t..][..ti + 1];
-                    let d = &dout[(bi * t + ti) * c + hi * hs..][..hs];
-                    // out = att·v  →  datt = dout·vᵀ, dv += attᵀ·dout
-                    let datt = &mut datt[..ti + 1];
-                    scores(datt, d, &x[2 * c + hi * hs..], c3, hs, 1.0);
-                    for (t2, &w) in a.iter().enumerate() { axpy(&mut dx[t2 * c3 + 2 * c + hi * hs..], w, d, hs); }
-                    // softmax backward: dpre = att ⊙ (datt − Σ att·datt), times the score scale
-                    let dd = dot(a, datt, ti + 1);
-                    let dq = &mut dq[..hs];
-                    dq.fill(0.0);
-                    let q = &x[ti * c3 + hi * hs..][..hs];
-                    for t2 in 0..=ti {
-                        let dpre = a[t2] * (datt[t2] - dd) * scale;
-                        let k = &x[t2 * c3 + c + hi * hs..];
-                        axpy(dq, dpre, k, hs);
-                        axpy(&mut dx[t2 * c3 + c + hi * hs..], dpre, q, hs);
-                    }
-                    let dqr = &mut dx[ti * c3 + hi * hs..];
-                    axpy(dqr, 1.0, dq, hs);
+                    // out = att·v → datt = dout·vᵀ; softmax backward: dpre = att ⊙ (datt − Σ att·datt)
+                    let row = &mut dpre[ti * t..][..ti + 1];
+                    scores(row, &dy[ti * c + qo..], &x[vo..], c3, hs, 1.0);
+                    let ar = &a[ti * t..][..ti + 1];
+                    let dd = dot(ar, row, ti + 1);
+                    for (d, &p) in row.iter_mut().zip(ar) { *d = p * (*d - dd) * scale; }
+                }
+                for ti in 0..t {
+                    // dq_t += Σ_{t2 ≤ t} dpre[t, t2]·k_t2
+                    wsum(&mut dx[ti * c3 + qo..], &dpre[ti * t..], 1, ti + 1, &x[ko..], c3, hs, true);
+                    // dk_t += Σ_{t' ≥ t} dpre[t', t]·q_t' ;  dv_t += Σ_{t' ≥ t} att[t', t]·dout_t'
+                    let n = t - ti;
+                    wsum(&mut dx[ti * c3 + ko..], &dpre[ti * t + ti..], t, n, &x[ti * c3 + qo..], c3, hs, true);
+                    wsum(&mut dx[ti * c3 + vo..], &a[ti * t + ti..], t, n, &dy[ti * c + qo..], c, hs, true);
                 }
             }
         }

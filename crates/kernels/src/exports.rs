@@ -138,3 +138,7 @@ fn u(x: i32) -> usize { x.max(0) as usize }
 }
 #[no_mangle] pub unsafe extern "C" fn sum_squares(x: P, n: i32) -> f64 { let n = u(n); elementwise::sum_squares(r(x, n), n) }
 #[no_mangle] pub extern "C" fn peak_probe(iters: u32, seed: f32) -> f32 { peak::peak_probe(iters, seed) }
+#[no_mangle] pub unsafe extern "C" fn matmul_tune(out: PM, a: P, b: P, m: i32, k: i32, n: i32, rows: i32, kc: i32, mc: i32, nc: i32) {
+    let (m, k, n) = (u(m), u(k), u(n));
+    matmul::matmul_tune(w(out, m * n), r(a, m * k), r(b, k * n), m, k, n, u(rows), matmul::Blocks { kc: u(kc), mc: u(mc), nc: u(nc) })
+}

@@ -43,7 +43,7 @@ pub fn matmul(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f32]>, batch
             matvec::matvec(o, ab, bb, bias, k, n, trans_b, accumulate);
         } else {
             let bm = if trans_b { Mat { s: bb, rs: 1, cs: k } } else { Mat { s: bb, rs: n, cs: 1 } };
-            gemm(o, am, bm, bias, m, k, n, accumulate);
+            gemm::<MR>(o, am, bm, bias, m, k, n, accumulate, Blocks::DEFAULT);
         }
     }
 }
@@ -57,32 +57,38 @@ fn init_rows(o: &mut [f32], bias: Option<&[f32]>, m: usize, n: usize, accumulate
     }
 }
 
+/// Cache block sizes (see the constants above).
+#[derive(Clone, Copy)]
+pub struct Blocks { pub kc: usize, pub mc: usize, pub nc: usize }
+impl Blocks { pub const DEFAULT: Blocks = Blocks { kc: KC, mc: MC, nc: NC }; }
+
 #[allow(clippy::too_many_arguments)]
-fn gemm(out: &mut [f32], a: Mat, b: Mat, bias: Option<&[f32]>, m: usize, k: usize, n: usize,
-        accumulate: bool) {
+pub(crate) fn gemm<const R: usize>(out: &mut [f32], a: Mat, b: Mat, bias: Option<&[f32]>, m: usize,
+        k: usize, n: usize, accumulate: bool, blk: Blocks) {
+    let (kcb, mcb, ncb) = (blk.kc, blk.mc.div_ceil(R) * R, blk.nc);
     PACK.with(|cell| {
         let (pa, pb) = &mut *cell.borrow_mut();
-        let need_b = KC.min(k) * round_up(NC.min(n), NR);
-        let need_a = KC.min(k) * round_up(MC.min(m), MR);
+        let need_b = kcb.min(k) * round_up(ncb.min(n), NR);
+        let need_a = kcb.min(k) * round_up(mcb.min(m), R);
         if pb.len() < need_b { pb.resize(need_b, 0.0); }
         if pa.len() < need_a { pa.resize(need_a, 0.0); }
-        for jc in (0..n).step_by(NC) {
-            let nc = NC.min(n - jc);
-            for pc in (0..k).step_by(KC) {
-                let kc = KC.min(k - pc);
+        for jc in (0..n).step_by(ncb) {
+            let nc = ncb.min(n - jc);
+            for pc in (0..k).step_by(kcb) {
+                let kc = kcb.min(k - pc);
                 pack_b(pb, b, pc, kc, jc, nc);
                 // the first k-block writes (or adds onto) out with the bias; later ones add
                 let first = pc == 0;
-                for ic in (0..m).step_by(MC) {
-                    let mc = MC.min(m - ic);
-                    pack_a(pa, a, ic, mc, pc, kc);
+                for ic in (0..m).step_by(mcb) {
+                    let mc = mcb.min(m - ic);
+                    pack_a::<R>(pa, a, ic, mc, pc, kc);
                     for jr in (0..nc).step_by(NR) {
                         let bp = &pb[jr * kc..][..kc * NR];
-                        for ir in (0..mc).step_by(MR) {
-                            let ap = &pa[ir * kc..][..kc * MR];
-                            let acc = kernel_4x8(ap, bp);
+                        for ir in (0..mc).step_by(R) {
+                            let ap = &pa[ir * kc..][..kc * R];
+                            let acc = kernel::<R>(ap, bp);
                             let (i0, j0) = (ic + ir, jc + jr);
-                            store_tile(out, &acc, bias, i0, j0, MR.min(m - i0), NR.min(n - j0), n,
+                            store_tile::<R>(out, &acc, bias, i0, j0, R.min(m - i0), NR.min(n - j0), n,
                                        first && !accumulate, first);
                         }
                     }
@@ -95,41 +101,37 @@ fn gemm(out: &mut [f32], a: Mat, b: Mat, bias: Option<&[f32]>, m: usize, k: usiz
 #[inline(always)]
 fn round_up(x: usize, r: usize) -> usize { x.div_ceil(r) * r }
 
-/// The register tile: acc[r][c] = Σ_p ap[p][r]·bp[p][c] over one k-block.
-/// ap [kc, MR] packed, bp [kc, NR] packed.
+/// The register tile: acc[r] = Σ_p ap[p][r]·bp[p][0..8] over one k-block (R rows × 8 columns).
+/// ap [kc, R] packed, bp [kc, NR] packed. No k-unroll (see the top of the file).
 #[inline(always)]
-fn kernel_4x8(ap: &[f32], bp: &[f32]) -> [V; 8] {
-    let (mut c00, mut c01, mut c10, mut c11) = (V::zero(), V::zero(), V::zero(), V::zero());
-    let (mut c20, mut c21, mut c30, mut c31) = (V::zero(), V::zero(), V::zero(), V::zero());
-    for (av, bv) in ap.chunks_exact(MR).zip(bp.chunks_exact(NR)) {
+fn kernel<const R: usize>(ap: &[f32], bp: &[f32]) -> [[V; 2]; R] {
+    let mut c = [[V::zero(); 2]; R];
+    for (av, bv) in ap.chunks_exact(R).zip(bp.chunks_exact(NR)) {
         let b0 = V::load(&bv[0..4]);
         let b1 = V::load(&bv[4..8]);
-        let a0 = V::splat(av[0]);
-        c00 = c00.add(a0.mul(b0)); c01 = c01.add(a0.mul(b1));
-        let a1 = V::splat(av[1]);
-        c10 = c10.add(a1.mul(b0)); c11 = c11.add(a1.mul(b1));
-        let a2 = V::splat(av[2]);
-        c20 = c20.add(a2.mul(b0)); c21 = c21.add(a2.mul(b1));
-        let a3 = V::splat(av[3]);
-        c30 = c30.add(a3.mul(b0)); c31 = c31.add(a3.mul(b1));
+        for r in 0..R {
+            let a = V::splat(av[r]);
+            c[r][0] = c[r][0].add(a.mul(b0));
+            c[r][1] = c[r][1].add(a.mul(b1));
+        }
     }
-    [c00, c01, c10, c11, c20, c21, c30, c31]
+    c
 }
 
 /// Writes a tile: out = acc (+ bias) when `assign`, else out += acc (+ bias when `with_bias`).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn store_tile(out: &mut [f32], acc: &[V; 8], bias: Option<&[f32]>, i0: usize, j0: usize,
+fn store_tile<const R: usize>(out: &mut [f32], acc: &[[V; 2]; R], bias: Option<&[f32]>, i0: usize, j0: usize,
               mr: usize, nr: usize, ldc: usize, assign: bool, with_bias: bool) {
     let bias = if with_bias { bias } else { None };
-    if mr == MR && nr == NR {
+    if mr == R && nr == NR {
         let (b0, b1) = match bias {
             Some(b) => (V::load(&b[j0..]), V::load(&b[j0 + 4..])),
             None => (V::zero(), V::zero()),
         };
-        for r in 0..MR {
+        for (r, ac) in acc.iter().enumerate() {
             let row = &mut out[(i0 + r) * ldc + j0..][..NR];
-            let (mut v0, mut v1) = (acc[2 * r].add(b0), acc[2 * r + 1].add(b1));
+            let (mut v0, mut v1) = (ac[0].add(b0), ac[1].add(b1));
             if !assign { v0 = V::load(&row[0..4]).add(v0); v1 = V::load(&row[4..8]).add(v1); }
             v0.store(&mut row[0..4]);
             v1.store(&mut row[4..8]);
@@ -137,15 +139,15 @@ fn store_tile(out: &mut [f32], acc: &[V; 8], bias: Option<&[f32]>, i0: usize, j0
         return;
     }
     // leftovers: a partial tile at the right or bottom edge
-    let mut t = [0.0f32; MR * NR];
-    for r in 0..MR {
-        acc[2 * r].store(&mut t[r * NR..]);
-        acc[2 * r + 1].store(&mut t[r * NR + 4..]);
+    let mut t = [[0.0f32; NR]; R];
+    for (tr, ac) in t.iter_mut().zip(acc) {
+        ac[0].store(&mut tr[0..4]);
+        ac[1].store(&mut tr[4..8]);
     }
     for r in 0..mr {
         let row = &mut out[(i0 + r) * ldc + j0..][..nr];
         for (c, x) in row.iter_mut().enumerate() {
-            let v = t[r * NR + c] + bias.map_or(0.0, |b| b[j0 + c]);
+            let v = t[r][c] + bias.map_or(0.0, |b| b[j0 + c]);
             *x = if assign { v } else { *x + v };
         }
     }
@@ -180,17 +182,17 @@ fn pack_b(pb: &mut [f32], b: Mat, pc: usize, kc: usize, jc: usize, nc: usize) {
 
 /// pa ← A[ic.., pc..] as panels of MR rows: pa[ir·kc + p·MR + r] = A(ic+ir+r, pc+p),
 /// zero-padded past m.
-fn pack_a(pa: &mut [f32], a: Mat, ic: usize, mc: usize, pc: usize, kc: usize) {
-    for ir in (0..mc).step_by(MR) {
-        let h = MR.min(mc - ir);
-        let panel = &mut pa[ir * kc..][..kc * MR];
+fn pack_a<const R: usize>(pa: &mut [f32], a: Mat, ic: usize, mc: usize, pc: usize, kc: usize) {
+    for ir in (0..mc).step_by(R) {
+        let h = R.min(mc - ir);
+        let panel = &mut pa[ir * kc..][..kc * R];
         let i = ic + ir;
-        if a.rs == 1 && h == MR {
-            // Aᵀ: the MR values of one k are contiguous
-            for (p, dst) in panel.chunks_exact_mut(MR).enumerate() {
-                V::load(&a.s[(pc + p) * a.cs + i..]).store(dst);
+        if a.rs == 1 && h == R {
+            // Aᵀ: the R values of one k are contiguous
+            for (p, dst) in panel.chunks_exact_mut(R).enumerate() {
+                dst.copy_from_slice(&a.s[(pc + p) * a.cs + i..][..R]);
             }
-        } else if a.cs == 1 && h == MR {
+        } else if a.cs == 1 && h == R && R == 4 {
             // A: walk the four rows side by side
             let r0 = &a.s[i * a.rs + pc..][..kc];
             let r1 = &a.s[(i + 1) * a.rs + pc..][..kc];
@@ -200,9 +202,9 @@ fn pack_a(pa: &mut [f32], a: Mat, ic: usize, mc: usize, pc: usize, kc: usize) {
                 dst[0] = r0[p]; dst[1] = r1[p]; dst[2] = r2[p]; dst[3] = r3[p];
             }
         } else {
-            for r in 0..MR {
+            for r in 0..R {
                 for p in 0..kc {
-                    panel[p * MR + r] = if r < h { a.s[(i + r) * a.rs + (pc + p) * a.cs] } else { 0.0 };
+                    panel[p * R + r] = if r < h { a.s[(i + r) * a.rs + (pc + p) * a.cs] } else { 0.0 };
                 }
             }
         }
@@ -219,5 +221,19 @@ pub fn sum_rows(out: &mut [f32], inp: &[f32], m: usize, n: usize, accumulate: bo
         for (o, x) in (&mut co).zip(&mut ci) { V::load(o).add(V::load(x)).store(o); }
         // leftovers
         for (o, x) in co.into_remainder().iter_mut().zip(ci.remainder()) { *o += *x; }
+    }
+}
+
+/// Tuning entry (benches only): A·B with a chosen tile height and block sizes.
+#[allow(clippy::too_many_arguments)]
+pub fn matmul_tune(out: &mut [f32], a: &[f32], b: &[f32], m: usize, k: usize, n: usize, r: usize, blk: Blocks) {
+    let am = Mat { s: a, rs: k, cs: 1 };
+    let bm = Mat { s: b, rs: n, cs: 1 };
+    match r {
+        2 => gemm::<2>(out, am, bm, None, m, k, n, false, blk),
+        3 => gemm::<3>(out, am, bm, None, m, k, n, false, blk),
+        5 => gemm::<5>(out, am, bm, None, m, k, n, false, blk),
+        6 => gemm::<6>(out, am, bm, None, m, k, n, false, blk),
+        _ => gemm::<4>(out, am, bm, None, m, k, n, false, blk),
     }
 }
