@@ -13,7 +13,7 @@ export class StreamDecoder {
 
   /**
    * Add one token; returns the characters it completed ('' if it ended mid-character).
-   * Example (GPT-2, "🙂" = [8582, 247, 224]): push(8582) → "", push(247) → "", push(224) → "🙂".
+   * Example (GPT-2, "🙂" = [8582, 25081], bytes F0 9F | 99 82): push(8582) → "", push(25081) → "🙂".
    */
   push(id: number): string {
     return this.decoder.decode(this.tokenizer.tokenBytes(id), { stream: true });
