@@ -69,7 +69,7 @@ export class BpeTokenizer implements Tokenizer {
       if (t.length === 1 && this.byteToId[t[0]] < 0) this.byteToId[t[0]] = id;
     }
     const missing = this.byteToId.indexOf(-1);
-    if (missing >= 0) throw new TokenizerFormatError('tokens', `no token for the single byte 0x${missing.toString(16)}; a byte-level BPE needs all 256`);
+    if (missing >= 0) throw new TokenizerFormatError('tokens', `no token for the single byte 0x${missing.toString(16).toUpperCase().padStart(2, '0')}; a byte-level BPE needs all 256`);
     this.merges = spec.merges;
     this.table = new PairTable(spec.merges.length);
     this.rankToId = new Int32Array(spec.merges.length);
@@ -165,7 +165,7 @@ export class BpeTokenizer implements Tokenizer {
   /** Ids → raw bytes (what decode() turns into text). */
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
     if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
-      throw new TokenizerInputError('decode() ids (an array of numbers)', ids);
+      throw new TokenizerInputError('decode() ids', ids, 'an array of token ids');
     }
     let total = 0;
     for (let i = 0; i < ids.length; i++) {

@@ -71,7 +71,7 @@ export class CharTokenizer implements Tokenizer {
 
   decode(ids: ArrayLike<number>): string {
     if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
-      throw new TokenizerInputError('decode() ids (an array of numbers)', ids);
+      throw new TokenizerInputError('decode() ids', ids, 'an array of token ids');
     }
     let s = '';
     for (let i = 0; i < ids.length; i++) {

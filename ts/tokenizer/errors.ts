@@ -23,10 +23,10 @@ export class TokenizerError extends Error {
   }
 }
 
-/** encode()/train() was given something that is not a string. */
+/** encode()/train() was given something that is not a string (decode(): not an array). */
 export class TokenizerInputError extends TokenizerError {
-  constructor(what: string, value: unknown) {
-    super('BAD_INPUT', `${what} must be a string, got ${describe(value)}`);
+  constructor(what: string, value: unknown, expected = 'a string') {
+    super('BAD_INPUT', `${what} must be ${expected}, got ${describe(value)}`);
   }
 }
 
