@@ -7,3 +7,4 @@ export * from './model/index.js';
 export * from './io/index.js';
 export * from './train/index.js';
 export * from './generate/index.js';
+export * from './inspect/index.js';
