@@ -28,7 +28,7 @@ export interface Rollout {
 }
 
 export interface SampleOptions {
-  maxTokens: number; // response length cap
+  maxTokens: number; // response length cap (lowered to what the longest prompt leaves of blockSize)
   temperature?: number; // default 1 (on-policy: the sampling distribution is π itself)
   seed: number;
 }
@@ -38,14 +38,13 @@ export interface SampleOptions {
 export async function sampleRollouts(policy: GPT, tok: Tokenizer, prompts: readonly string[], K: number, o: SampleOptions): Promise<Rollout[]> {
   const c = chatIds(tok), eot = tok.specialTokens.get(ENDOFTEXT);
   const rows = prompts.map((p) => encodePrompt(tok, p));
-  for (const [i, r] of rows.entries()) {
-    if (r.length + o.maxTokens > policy.config.blockSize) {
-      throw new AlignError(`prompt ${i} is ${r.length} tokens; with maxTokens ${o.maxTokens} it exceeds the model's blockSize ${policy.config.blockSize}`);
-    }
-  }
+  // the whole sequence must fit the context (no sliding window: the reward model and the
+  // re-scoring forward see prompt + response at once), so the longest prompt caps the length
+  const longest = Math.max(...rows.map((r) => r.length)), maxTokens = Math.min(o.maxTokens, policy.config.blockSize - longest);
+  if (maxTokens < 1) throw new AlignError(`a prompt of ${longest} tokens leaves no room for a response in the model's blockSize ${policy.config.blockSize}`);
   policy.eval();
   const results = await generateBatch(policy, tok, rows, {
-    numSamples: K, maxTokens: o.maxTokens, temperature: o.temperature ?? 1, seed: o.seed,
+    numSamples: K, maxTokens, temperature: o.temperature ?? 1, seed: o.seed,
     endTokens: [c.end], bannedTokens: [c.user, c.assistant, ...(eot === undefined ? [] : [eot])],
     // the full-recompute reference path: at these lengths the cache saves little, and it keeps
     // the samples exactly those of the teacher-forced forward that re-scores them

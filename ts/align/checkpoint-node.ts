@@ -1,0 +1,61 @@
+// Node-only: alignment checkpoint folders, laid out like `train`'s. model.safetensors is always a
+// plain GPT-2-layout checkpoint with config and tokenizer JSON in its metadata (it loads in
+// `glassgpt sample` and in PyTorch); a reward model adds score.safetensors (HF
+// GPT2ForSequenceClassification's `score.weight`), a PPO policy adds value-head.safetensors.
+// Every file is written atomically (temp file + rename).
+
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Backend } from '../backend/backend.js';
+import { writeFileAtomic } from '../io/save-node.js';
+import { saveCheckpoint } from '../model/checkpoint.js';
+import type { GPT } from '../model/gpt.js';
+import { tokenizerFromJSON } from '../tokenizer/json.js';
+import type { Tokenizer } from '../tokenizer/types.js';
+import { loadModelDir, MODEL_FILE } from '../train/checkpoint-node.js';
+import { AlignError } from './errors.js';
+import { chatIds } from './chat.js';
+import { ScalarHead } from './head.js';
+import { RewardModel } from './reward-model.js';
+
+export const SCORE_FILE = 'score.safetensors';
+export const VALUE_HEAD_FILE = 'value-head.safetensors';
+
+/** Writes dir/model.safetensors with the tokenizer and `metadata` (e.g. stage, step). */
+export async function saveModelDir(dir: string, model: GPT, tok: Tokenizer, metadata: Record<string, string> = {}): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, MODEL_FILE), saveCheckpoint(model, { tokenizer: JSON.stringify(tok.toJSON()), metadata }));
+}
+
+/** A chat model and its tokenizer from a checkpoint folder (the tokenizer must have the chat
+ *  tokens and fit the model's vocabulary). */
+export async function loadChatModel(be: Backend, dir: string): Promise<{ model: GPT; tokenizer: Tokenizer }> {
+  const { model, tokenizer } = await loadModelDir(be, dir);
+  if (tokenizer === undefined) { model.free(); throw new AlignError(`checkpoint ${dir} has no tokenizer in ${MODEL_FILE}; alignment needs the tokenizer it was trained with`); }
+  const tok = tokenizerFromJSON(tokenizer);
+  if (tok.vocabSize > model.config.vocabSize) { model.free(); throw new AlignError(`checkpoint ${dir}: the tokenizer has ${tok.vocabSize} ids, the model only ${model.config.vocabSize}`); }
+  chatIds(tok); // throws naming the missing chat token
+  return { model, tokenizer: tok };
+}
+
+export async function saveRewardModelDir(dir: string, rm: RewardModel, metadata: Record<string, string> = {}): Promise<void> {
+  await saveModelDir(dir, rm.gpt, rm.tokenizer, { stage: 'reward', ...metadata });
+  await writeFileAtomic(join(dir, SCORE_FILE), rm.head.save());
+}
+
+export async function loadRewardModelDir(be: Backend, dir: string): Promise<RewardModel> {
+  const { model, tokenizer } = await loadChatModel(be, dir);
+  const bytes = await readFile(join(dir, SCORE_FILE)).catch((e) => {
+    model.free();
+    throw new AlignError(`${dir} is not a reward model: cannot read ${SCORE_FILE} (${(e as Error).message})`);
+  });
+  const head = new ScalarHead(be, model.config.nEmbd, { name: 'score' });
+  head.load(bytes);
+  return new RewardModel(model, tokenizer, head);
+}
+
+/** Writes a PPO policy: model.safetensors plus its value head. */
+export async function savePolicyDir(dir: string, policy: GPT, tok: Tokenizer, valueHead: ScalarHead | null, metadata: Record<string, string> = {}): Promise<void> {
+  await saveModelDir(dir, policy, tok, metadata);
+  if (valueHead) await writeFileAtomic(join(dir, VALUE_HEAD_FILE), valueHead.save());
+}

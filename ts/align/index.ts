@@ -1,0 +1,23 @@
+// Public API of alignment (browser-safe; checkpoint folders are in ./checkpoint-node.js):
+// instruction tuning, the reward model, PPO, GRPO, DPO and the scripted labeler.
+export { AlignDataError, AlignError } from './errors.js';
+export { parseJsonl, type JsonlRecord } from './jsonl.js';
+export { parseSftJsonl, sftRecord, type Conversation, type Message, type Role } from './sft-data.js';
+export { parsePreferenceJsonl, recordPairs, rankingPairs, checkRanking, type PreferencePair, type RankingRecord } from './preference-data.js';
+export { chatIds, encodeChat, encodePrompt, encodeResponse, decodeResponse, type ChatIds, type EncodedChat } from './chat.js';
+export { padBatch, countTargets, type PaddedBatch, type Sequence } from './batch.js';
+export { SFTTrainer, sftLoss, type SFTOptions } from './sft.js';
+export { ScalarHead } from './head.js';
+export { RewardModel, bradleyTerryLoss } from './reward-model.js';
+export { RewardTrainer, type RewardTrainOptions } from './reward-trainer.js';
+export { DPOTrainer, preferenceMargin, type DPOOptions, type DPOStep } from './dpo.js';
+export { PPOTrainer, type PPOOptions, type PPOStats } from './ppo.js';
+export { GRPOTrainer, groupAdvantages, type GRPOOptions, type GRPOStats } from './grpo.js';
+export { sampleRollouts, tokenStats, type Rollout } from './rollout.js';
+export { gae, whiten, KLController } from './gae.js';
+export { sentimentScore, scriptedRanking, labelRecord } from './labeler.js';
+export { copyModel } from './model-copy.js';
+export { chatSequence, sequenceLogprobs } from './logprobs.js';
+export { vectorLoss, gatherRows } from './ops.js';
+export type { RewardFn } from './reward-fn.js';
+export type { RLCommon, RLSample } from './rl-common.js';
