@@ -78,12 +78,15 @@ describe('GPT-2 files', () => {
     expect(bad).toBe(0);
   });
 
-  it('gives the same ids with the per-word cache off, and with long words (heap merge path)', () => {
+  it('gives the same ids with the per-word cache off or tiny, and with long words (heap merge path)', () => {
     const texts = [brownFileText('ca01'), ...EDGE_CASES];
     const cached = texts.map((t) => tok.encode(t));
-    tok.setCacheSize(0);
     try {
-      texts.forEach((t, i) => expect(tok.encode(t)).toEqual(cached[i]));
+      for (const size of [0, 7]) { // off, and tiny so it is emptied and refilled many times
+        tok.setCacheSize(size);
+        texts.forEach((t, i) => expect(tok.encode(t)).toEqual(cached[i]));
+        texts.forEach((t, i) => expect(tok.encode(t)).toEqual(cached[i]));
+      }
     } finally {
       tok.setCacheSize(100_000);
     }

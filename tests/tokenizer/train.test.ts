@@ -94,6 +94,14 @@ describe('trainBpe', () => {
 });
 
 describe('split patterns', () => {
+  it('a custom pattern that skips characters drops them, as tiktoken does, and survives JSON', () => {
+    const tok = trainBpe(brownPrefix(20_000), { vocabSize: 300, pattern: '\\p{L}+', specialTokens: [] });
+    expect(tok.pattern).toBe('\\p{L}+');
+    expect(tok.encode('ab, cd!! ')).toEqual([...tok.encode('ab'), ...tok.encode('cd')]);
+    expect(tok.decode(tok.encode('The jury, said'))).toBe('Thejurysaid');
+    expect(tokenizerFromJSON(JSON.stringify(tok)).encode('The jury, said')).toEqual(tok.encode('The jury, said'));
+  });
+
   it('GPT-4 pattern splits like js-tiktoken cl100k_base pat_str on Brown and the edge cases', () => {
     // js-tiktoken spells the case-insensitive contractions as alternatives; the same language.
     const ref = /('s|'S|'t|'T|'re|'rE|'Re|'RE|'ve|'vE|'Ve|'VE|'m|'M|'ll|'lL|'Ll|'LL|'d|'D)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;

@@ -2,6 +2,7 @@
 // Follows minbpe's RegexTokenizer (structure) and tiktoken (special-token policy, byte decoding).
 import { bytesToPieceText, fromUtf8, utf8, utf8Into } from './bytes.js';
 import { TokenIdError, TokenizerConfigError, TokenizerFormatError, TokenizerInputError } from './errors.js';
+import { WordCache } from './cache.js';
 import { PairTable, mergeWord } from './merge.js';
 import { compilePattern } from './patterns.js';
 import { SpecialMatcher } from './special.js';
@@ -21,8 +22,9 @@ export interface BpeSpec {
 }
 
 /**
- * Per-word cache: word → ids. Default 100,000 words (gpt-tokenizer's default merge-cache size);
- * words longer than 256 UTF-16 units are not cached; when full the oldest entry is dropped.
+ * Per-word cache (cache.ts): word → ids. Default 100,000 words, gpt-tokenizer's default
+ * merge-cache size; words longer than 256 UTF-16 units are not cached; when full it is emptied
+ * and refills (Brown's 2 MB has ~32,000 distinct words, so it never fills there).
  */
 export const DEFAULT_CACHE_SIZE = 100_000;
 const MAX_CACHED_WORD = 256;
@@ -41,8 +43,8 @@ export class BpeTokenizer implements Tokenizer {
   private readonly rankToId: Int32Array;
   private readonly regex: RegExp | null;
   private readonly matcher: SpecialMatcher;
-  private cache = new Map<string, number[]>();
-  private cacheSize = DEFAULT_CACHE_SIZE;
+  private readonly sticky: RegExp | null;
+  private cache: WordCache | null = new WordCache(DEFAULT_CACHE_SIZE);
   private bytes = new Uint8Array(1024);
   private parts = new Int32Array(1024);
 
@@ -50,6 +52,7 @@ export class BpeTokenizer implements Tokenizer {
     this.pattern = spec.pattern;
     try {
       this.regex = compilePattern(spec.pattern);
+      this.sticky = this.regex && new RegExp(this.regex.source, 'uy');
     } catch (e) {
       throw new TokenizerConfigError(`split pattern ${JSON.stringify(spec.pattern)} is not a valid regex: ${(e as Error).message}`);
     }
@@ -96,8 +99,7 @@ export class BpeTokenizer implements Tokenizer {
    */
   setCacheSize(entries: number): this {
     if (!Number.isInteger(entries) || entries < 0) throw new TokenizerConfigError(`cache size must be a non-negative integer, got ${entries}`);
-    this.cacheSize = entries;
-    this.cache.clear();
+    this.cache = entries === 0 ? null : new WordCache(entries);
     return this;
   }
 
@@ -121,37 +123,51 @@ export class BpeTokenizer implements Tokenizer {
   }
 
   private encodeOrdinary(text: string, out: number[]): void {
-    const re = this.regex;
-    if (re === null) { if (text !== '') this.encodeWord(text, out); return; }
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      const word = m[0];
-      if (word === '') { re.lastIndex++; continue; }
-      this.encodeWord(word, out);
+    const re = this.sticky;
+    if (re === null) { if (text !== '') this.encodeSpan(text, 0, text.length, out); return; }
+    // Sticky test() instead of exec(): no match array and no substring per word. The GPT-2 and
+    // GPT-4 patterns match every character, so each word starts where the last one ended; a
+    // custom pattern may leave gaps, which the global twin skips (dropped, as tiktoken does).
+    let pos = 0;
+    while (pos < text.length) {
+      re.lastIndex = pos;
+      if (!re.test(text)) {
+        const g = this.regex!;
+        g.lastIndex = pos;
+        const m = g.exec(text);
+        if (m === null) break;
+        pos = m.index === pos ? pos + 1 : m.index; // pos+1: only an empty match can stall
+        continue;
+      }
+      const end = re.lastIndex;
+      if (end === pos) { pos++; continue; } // a custom pattern matched empty
+      this.encodeSpan(text, pos, end, out);
+      pos = end;
     }
   }
 
-  private encodeWord(word: string, out: number[]): void {
-    const hit = this.cache.get(word);
-    if (hit !== undefined) {
-      for (let i = 0; i < hit.length; i++) out.push(hit[i]);
+  /** BPE of the word text[start, end), through the cache. */
+  private encodeSpan(text: string, start: number, end: number, out: number[]): void {
+    const cache = this.cache;
+    if (cache === null || end - start > MAX_CACHED_WORD) { this.mergeBytes(text, start, end, out); return; }
+    const h = WordCache.hash(text, start, end);
+    const slot = cache.get(text, start, end, h);
+    if (slot >= 0) {
+      const vals = cache.vals, from = cache.valStart(slot), to = from + cache.valLength(slot);
+      for (let i = from; i < to; i++) out.push(vals[i]);
       return;
     }
-    if (this.cacheSize === 0 || word.length > MAX_CACHED_WORD) { this.mergeBytes(word, out); return; }
-    const ids: number[] = [];
-    this.mergeBytes(word, ids);
-    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(word, ids);
-    for (let i = 0; i < ids.length; i++) out.push(ids[i]);
+    const from = out.length;
+    this.mergeBytes(text, start, end, out);
+    cache.put(text, start, end, h, out, from, out.length);
   }
 
-  private mergeBytes(word: string, out: number[]): void {
-    if (this.bytes.length < word.length * 3) {
-      this.bytes = new Uint8Array(word.length * 3);
-      this.parts = new Int32Array(word.length * 3);
+  private mergeBytes(text: string, start: number, end: number, out: number[]): void {
+    if (this.bytes.length < (end - start) * 3) {
+      this.bytes = new Uint8Array((end - start) * 3);
+      this.parts = new Int32Array((end - start) * 3);
     }
-    const n = utf8Into(word, 0, word.length, this.bytes);
+    const n = utf8Into(text, start, end, this.bytes);
     const parts = this.parts, bytes = this.bytes, byteToId = this.byteToId;
     for (let i = 0; i < n; i++) parts[i] = byteToId[bytes[i]];
     mergeWord(parts, n, this.table, this.rankToId, out);
