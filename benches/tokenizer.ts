@@ -30,7 +30,7 @@ const wasmTiktoken = get_encoding('r50k_base');
 
 interface Contestant { name: string; cache: string; run: () => number }
 const contestants: Contestant[] = [
-  { name: 'glassgpt', cache: `per-word cache ${DEFAULT_CACHE_SIZE.toLocaleString('en')} words, FIFO`, run: () => glass.encode(text).length },
+  { name: 'glassgpt', cache: `per-word cache ${DEFAULT_CACHE_SIZE.toLocaleString('en')} words, emptied when full`, run: () => glass.encode(text).length },
   { name: 'glassgpt (no cache)', cache: 'cache off', run: () => glassCold.encode(text).length },
   { name: 'gpt-tokenizer', cache: `merge cache ${gptTokenizer.DEFAULT_MERGE_CACHE_SIZE.toLocaleString('en')} words, LRU (its default)`, run: () => gptTokenizer.encode(text).length },
   { name: 'tiktoken (wasm)', cache: 'none', run: () => wasmTiktoken.encode(text).length },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import g3 from 'gpt-3-encoder';
 import { getEncoding } from 'js-tiktoken';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tokenizerFromJSON } from '../../ts/tokenizer/json.js';
 import { loadGpt2Files } from '../../ts/tokenizer/node.js';
 import type { BpeTokenizer } from '../../ts/tokenizer/bpe.js';
 import { brownFiles, brownFileText } from './brown.js';
@@ -30,6 +31,13 @@ describe('GPT-2 files', () => {
     expect(tok.specialTokens.get('<|endoftext|>')).toBe(50256);
     expect(tok.encode('Hello world')).toEqual([15496, 995]);
     expect(tok.encodePieces('tokenization').map((p) => p.text)).toEqual(['token', 'ization']);
+  });
+
+  it('survives its own JSON: same ids after toJSON → tokenizerFromJSON', () => {
+    const back = tokenizerFromJSON(JSON.stringify(tok.toJSON()));
+    const text = brownFileText('ca01') + EDGE_CASES.join('\n');
+    expect(back.encode(text)).toEqual(tok.encode(text));
+    expect(back.vocabSize).toBe(50257);
   });
 
   it('matches js-tiktoken r50k_base on the whole Brown corpus (500 files): 0 mismatches', () => {
