@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CharTokenizer } from '../../ts/tokenizer/char.js';
 import { DisallowedSpecialError, TokenizerConfigError } from '../../ts/tokenizer/errors.js';
+import { explain } from '../../ts/tokenizer/explain.js';
 import { loadGpt2Files } from '../../ts/tokenizer/node.js';
 import { ASSISTANT_TOKEN, CHAT_TOKENS, DEFAULT_SPECIAL_TOKENS, END_TOKEN, ENDOFTEXT, USER_TOKEN } from '../../ts/tokenizer/special.js';
 import { trainBpe } from '../../ts/tokenizer/train.js';
@@ -63,6 +64,8 @@ describe('special tokens', () => {
 describe('encodePieces (explain view)', () => {
   it('shows each token as text: "tokenization" → token · ization', () => {
     expect(gpt2.encodePieces('tokenization').map((p) => p.text).join(' · ')).toBe('token · ization');
+    expect(explain(gpt2, 'tokenization')).toBe('token · ization');
+    expect(explain(gpt2, 'a🤗', undefined, '|')).toBe('a|<0xF0><0x9F>|<0xA4>|<0x97>');
   });
 
   it('shows bytes of a split character as <0xNN>, and marks specials', () => {

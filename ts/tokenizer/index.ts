@@ -6,6 +6,7 @@ export { trainBpe } from './train.js';
 export type { TrainOptions } from './train.js';
 export { CharTokenizer } from './char.js';
 export { StreamDecoder } from './stream.js';
+export { explain } from './explain.js';
 export { tokenizerFromJSON } from './json.js';
 export { fromGpt2Files } from './gpt2.js';
 export { GPT2_SPLIT_PATTERN, GPT4_SPLIT_PATTERN, SPLIT_PATTERNS, splitWords } from './patterns.js';
