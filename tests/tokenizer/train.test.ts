@@ -57,6 +57,15 @@ describe('trainBpe', () => {
     }
   });
 
+  it('saves a token spelled "__proto__" like any other', () => {
+    const tok = trainBpe('__proto__ constructor '.repeat(40), { vocabSize: 300, pattern: '[^ ]+| ', specialTokens: [] });
+    const names = Object.keys(tok.toJSON().vocab);
+    expect(names).toContain('__proto__');
+    const back = tokenizerFromJSON(JSON.stringify(tok));
+    expect(back.encode('__proto__ constructor')).toEqual(tok.encode('__proto__ constructor'));
+    expect(back.encodePieces('__proto__').map((p) => p.text)).toEqual(['__proto__']);
+  });
+
   it('gives specials the last ids and never learns their spelling', () => {
     // Every paragraph ends in <|endoftext|>, so "<|", "|>", "endoftext" would be frequent pairs
     // and words if the spelling were not cut out first.

@@ -75,7 +75,9 @@ export function bpeSpecFromJSON(json: unknown): BpeSpec {
 
 export function bpeToJSON(pattern: string, tokens: Uint8Array[], isSpecial: Uint8Array,
   merges: ReadonlyArray<readonly [number, number, number]>, specials: ReadonlyMap<string, number>): BpeTokenizerJSON {
-  const vocab: Record<string, number> = {};
+  // No prototype: a learned token can be spelled "__proto__" (code corpora), and assigning that
+  // key on a plain object would set its prototype instead of adding the token.
+  const vocab: Record<string, number> = Object.create(null);
   const names: string[] = new Array(tokens.length);
   tokens.forEach((t, id) => {
     if (isSpecial[id]) return;
