@@ -32,7 +32,8 @@ export interface Backend {
   view(buf: Buf): Float32Array | Int32Array;
   /** Runs `fn`; every Buf allocated inside and not kept is freed afterwards (the step arena). */
   scope<T>(fn: () => T): T;
-  /** Moves `buf` out of the innermost scope so it survives it. */
+  /** Takes `buf` out of every open scope: it lives until `free` is called (parameters,
+   *  optimizer state, caches). */
   keep<B extends Buf>(buf: B): B;
   /** Bytes the backend's memory holds (the wasm heap size; live bytes for js). */
   heapBytes(): number;
