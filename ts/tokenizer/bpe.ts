@@ -44,7 +44,8 @@ export class BpeTokenizer implements Tokenizer {
   private readonly regex: RegExp | null;
   private readonly matcher: SpecialMatcher;
   private readonly sticky: RegExp | null;
-  private cache: WordCache | null = new WordCache(DEFAULT_CACHE_SIZE);
+  private cacheSize = DEFAULT_CACHE_SIZE;
+  private cache: WordCache | null = null; // made on first encode (~6 MB of tables at 100k words)
   private bytes = new Uint8Array(1024);
   private parts = new Int32Array(1024);
 
@@ -99,7 +100,8 @@ export class BpeTokenizer implements Tokenizer {
    */
   setCacheSize(entries: number): this {
     if (!Number.isInteger(entries) || entries < 0) throw new TokenizerConfigError(`cache size must be a non-negative integer, got ${entries}`);
-    this.cache = entries === 0 ? null : new WordCache(entries);
+    this.cacheSize = entries;
+    this.cache = null;
     return this;
   }
 
@@ -148,8 +150,8 @@ export class BpeTokenizer implements Tokenizer {
 
   /** BPE of the word text[start, end), through the cache. */
   private encodeSpan(text: string, start: number, end: number, out: number[]): void {
-    const cache = this.cache;
-    if (cache === null || end - start > MAX_CACHED_WORD) { this.mergeBytes(text, start, end, out); return; }
+    if (this.cacheSize === 0 || end - start > MAX_CACHED_WORD) { this.mergeBytes(text, start, end, out); return; }
+    const cache = (this.cache ??= new WordCache(this.cacheSize));
     const h = WordCache.hash(text, start, end);
     const slot = cache.get(text, start, end, h);
     if (slot >= 0) {

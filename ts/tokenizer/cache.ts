@@ -33,8 +33,9 @@ export class WordCache {
     this.slotKeyLen = new Int32Array(slots);
     this.slotVal = new Int32Array(slots);
     this.slotValLen = new Int32Array(slots);
-    this.keys = new Uint16Array(Math.max(1024, capacity * 8));
-    this.vals = new Int32Array(Math.max(1024, capacity * 2));
+    // Arenas start small and double as words arrive.
+    this.keys = new Uint16Array(Math.min(Math.max(1024, capacity * 8), 1 << 16));
+    this.vals = new Int32Array(Math.min(Math.max(1024, capacity * 2), 1 << 15));
   }
 
   /** Hash of text[start, end) (FNV-1a style over UTF-16 units, forced odd so it is never 0). */
