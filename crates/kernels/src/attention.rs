@@ -4,6 +4,7 @@
 // keys at a time so each load of q serves four products; att·v accumulates 16 columns at a time.
 
 use crate::activation::{max_of, scale_in_place};
+use crate::matmul::{gemm_strided, Mat};
 use crate::simd::{dot, V};
 use std::cell::RefCell;
 
@@ -82,23 +83,39 @@ fn wsum(out: &mut [f32], w: &[f32], ws: usize, cnt: usize, vals: &[f32], vs: usi
     }
 }
 
+/// Query rows per block: each block's products run only over the keys it can see (0 … q1), so
+/// the causal mask wastes at most one diagonal block of work.
+const QB: usize = 32;
+
 /// out [B, T, C], att [B, H, T, T] ← causal softmax(q·kᵀ/√hs)·v from qkv [B, T, 3C].
+/// Per head: S = Q·Kᵀ and out = att·V as packed GEMMs over strided views of qkv (matmul.rs).
 pub fn attention_forward(out: &mut [f32], att: &mut [f32], qkv: &[f32], b: usize, t: usize,
                          c: usize, h: usize) {
     let (hs, c3) = (c / h, 3 * c);
     let scale = 1.0 / (hs as f32).sqrt();
     for bi in 0..b {
         let x = &qkv[bi * t * c3..][..t * c3];
+        let o = &mut out[bi * t * c..][..t * c];
         for hi in 0..h {
-            for ti in 0..t {
-                let row = &mut att[((bi * h + hi) * t + ti) * t..][..t];
-                let (live, masked) = row.split_at_mut(ti + 1);
-                scores(live, &x[ti * c3 + hi * hs..], &x[c + hi * hs..], c3, hs, scale);
-                let mx = max_of(live);
-                let sum = exp_sum_in_place(live, mx);
-                scale_in_place(live, 1.0 / sum);
-                masked.fill(0.0);
-                weighted_sum(&mut out[(bi * t + ti) * c + hi * hs..], live, &x[2 * c + hi * hs..], c3, hs);
+            let (qo, ko, vo) = (hi * hs, c + hi * hs, 2 * c + hi * hs);
+            let a = &mut att[(bi * h + hi) * t * t..][..t * t];
+            for q0 in (0..t).step_by(QB) {
+                let q1 = (q0 + QB).min(t);
+                // S[q0..q1, 0..q1] = Q·Kᵀ  (Kᵀ as a view: element (i, j) = k_j[i])
+                gemm_strided(&mut a[q0 * t..], t, Mat { s: &x[q0 * c3 + qo..], rs: c3, cs: 1 },
+                             Mat { s: &x[ko..], rs: 1, cs: c3 }, q1 - q0, hs, q1, false);
+                for ti in q0..q1 {
+                    let row = &mut a[ti * t..][..t];
+                    let (live, masked) = row.split_at_mut(ti + 1);
+                    scale_in_place(live, scale);
+                    let mx = max_of(live);
+                    let sum = exp_sum_in_place(live, mx);
+                    scale_in_place(live, 1.0 / sum);
+                    masked.fill(0.0);
+                }
+                // out[q0..q1] = att[q0..q1, 0..q1]·V
+                gemm_strided(&mut o[q0 * c + qo..], c, Mat { s: &a[q0 * t..], rs: t, cs: 1 },
+                             Mat { s: &x[vo..], rs: c3, cs: 1 }, q1 - q0, q1, hs, false);
             }
         }
     }
@@ -119,10 +136,10 @@ pub(crate) fn exp_sum_in_place(row: &mut [f32], max: f32) -> f32 {
     s
 }
 
-/// dqkv [B, T, 3C] += gradient of attention_forward given dout [B, T, C], qkv and att.
-/// Per (batch, head): first dpre [T, T] (the pre-softmax gradient, lower triangle) row by row,
-/// then dq, dk and dv as register-accumulated sums over rows or columns of att / dpre, so each
-/// gradient row is loaded and stored once instead of once per key.
+/// dqkv [B, T, 3C] += gradient of attention_forward given dout [B, T, C], qkv and att
+/// (att as forward wrote it: zeros above the diagonal). Per head, four packed GEMMs:
+/// datt = dout·Vᵀ, then dpre = att ⊙ (datt − Σ att·datt)·scale row by row, then
+/// dq += dpre·K, dk += dpreᵀ·Q, dv += attᵀ·dout.
 #[allow(clippy::too_many_arguments)]
 pub fn attention_backward(dqkv: &mut [f32], dout: &[f32], qkv: &[f32], att: &[f32], b: usize,
                           t: usize, c: usize, h: usize) {
@@ -139,21 +156,29 @@ pub fn attention_backward(dqkv: &mut [f32], dout: &[f32], qkv: &[f32], att: &[f3
             for hi in 0..h {
                 let a = &att[(bi * h + hi) * t * t..][..t * t];
                 let (qo, ko, vo) = (hi * hs, c + hi * hs, 2 * c + hi * hs);
-                for ti in 0..t {
-                    // out = att·v → datt = dout·vᵀ; softmax backward: dpre = att ⊙ (datt − Σ att·datt)
-                    let row = &mut dpre[ti * t..][..ti + 1];
-                    scores(row, &dy[ti * c + qo..], &x[vo..], c3, hs, 1.0);
-                    let ar = &a[ti * t..][..ti + 1];
-                    let dd = dot(ar, row, ti + 1);
-                    for (d, &p) in row.iter_mut().zip(ar) { *d = p * (*d - dd) * scale; }
+                for q0 in (0..t).step_by(QB) {
+                    let q1 = (q0 + QB).min(t);
+                    // datt[q0..q1, 0..q1] = dout·Vᵀ
+                    gemm_strided(&mut dpre[q0 * t..], t, Mat { s: &dy[q0 * c + qo..], rs: c, cs: 1 },
+                                 Mat { s: &x[vo..], rs: 1, cs: c3 }, q1 - q0, hs, q1, false);
+                    for ti in q0..q1 {
+                        let row = &mut dpre[ti * t..][..t];
+                        let ar = &a[ti * t..][..ti + 1];
+                        let dd = dot(ar, row, ti + 1);
+                        for (d, &p) in row.iter_mut().zip(ar) { *d = p * (*d - dd) * scale; }
+                        row[ti + 1..].fill(0.0); // the mask: no gradient above the diagonal
+                    }
+                    // dq[q0..q1] += dpre[q0..q1, 0..q1]·K
+                    gemm_strided(&mut dx[q0 * c3 + qo..], c3, Mat { s: &dpre[q0 * t..], rs: t, cs: 1 },
+                                 Mat { s: &x[ko..], rs: c3, cs: 1 }, q1 - q0, q1, hs, true);
                 }
-                for ti in 0..t {
-                    // dq_t += Σ_{t2 ≤ t} dpre[t, t2]·k_t2
-                    wsum(&mut dx[ti * c3 + qo..], &dpre[ti * t..], 1, ti + 1, &x[ko..], c3, hs, true);
-                    // dk_t += Σ_{t' ≥ t} dpre[t', t]·q_t' ;  dv_t += Σ_{t' ≥ t} att[t', t]·dout_t'
-                    let n = t - ti;
-                    wsum(&mut dx[ti * c3 + ko..], &dpre[ti * t + ti..], t, n, &x[ti * c3 + qo..], c3, hs, true);
-                    wsum(&mut dx[ti * c3 + vo..], &a[ti * t + ti..], t, n, &dy[ti * c + qo..], c, hs, true);
+                for k0 in (0..t).step_by(QB) {
+                    let k1 = (k0 + QB).min(t);
+                    // dk[k0..k1] += dpre[k0.., k0..k1]ᵀ·Q[k0..] ; dv[k0..k1] += att[k0.., k0..k1]ᵀ·dout[k0..]
+                    gemm_strided(&mut dx[k0 * c3 + ko..], c3, Mat { s: &dpre[k0 * t + k0..], rs: 1, cs: t },
+                                 Mat { s: &x[k0 * c3 + qo..], rs: c3, cs: 1 }, k1 - k0, t - k0, hs, true);
+                    gemm_strided(&mut dx[k0 * c3 + vo..], c3, Mat { s: &a[k0 * t + k0..], rs: 1, cs: t },
+                                 Mat { s: &dy[k0 * c + qo..], rs: c, cs: 1 }, k1 - k0, t - k0, hs, true);
                 }
             }
         }

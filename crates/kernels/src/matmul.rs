@@ -43,7 +43,7 @@ pub fn matmul(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f32]>, batch
             matvec::matvec(o, ab, bb, bias, k, n, trans_b, accumulate);
         } else {
             let bm = if trans_b { Mat { s: bb, rs: 1, cs: k } } else { Mat { s: bb, rs: n, cs: 1 } };
-            gemm::<MR>(o, am, bm, bias, m, k, n, accumulate, Blocks::DEFAULT);
+            gemm::<MR>(o, n, am, bm, bias, m, k, n, accumulate, Blocks::DEFAULT);
         }
     }
 }
@@ -57,13 +57,22 @@ fn init_rows(o: &mut [f32], bias: Option<&[f32]>, m: usize, n: usize, accumulate
     }
 }
 
+/// out (+)= A·B for strided views (attention's per-head products); out rows at stride ldc.
+/// a: (m × k), b: (k × n) as Mat views; nothing is allocated but the grow-only panels.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn gemm_strided(out: &mut [f32], ldc: usize, a: Mat, b: Mat, m: usize, k: usize, n: usize,
+                           accumulate: bool) {
+    if m == 0 || n == 0 || k == 0 { return; }
+    gemm::<MR>(out, ldc, a, b, None, m, k, n, accumulate, Blocks::DEFAULT)
+}
+
 /// Cache block sizes (see the constants above).
 #[derive(Clone, Copy)]
 pub struct Blocks { pub kc: usize, pub mc: usize, pub nc: usize }
 impl Blocks { pub const DEFAULT: Blocks = Blocks { kc: KC, mc: MC, nc: NC }; }
 
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn gemm<const R: usize>(out: &mut [f32], a: Mat, b: Mat, bias: Option<&[f32]>, m: usize,
+pub(crate) fn gemm<const R: usize>(out: &mut [f32], ldc: usize, a: Mat, b: Mat, bias: Option<&[f32]>, m: usize,
         k: usize, n: usize, accumulate: bool, blk: Blocks) {
     let (kcb, mcb, ncb) = (blk.kc, blk.mc.div_ceil(R) * R, blk.nc);
     PACK.with(|cell| {
@@ -88,7 +97,7 @@ pub(crate) fn gemm<const R: usize>(out: &mut [f32], a: Mat, b: Mat, bias: Option
                             let ap = &pa[ir * kc..][..kc * R];
                             let acc = kernel::<R>(ap, bp);
                             let (i0, j0) = (ic + ir, jc + jr);
-                            store_tile::<R>(out, &acc, bias, i0, j0, R.min(m - i0), NR.min(n - j0), n,
+                            store_tile::<R>(out, &acc, bias, i0, j0, R.min(m - i0), NR.min(n - j0), ldc,
                                        first && !accumulate, first);
                         }
                     }
@@ -230,10 +239,10 @@ pub fn matmul_tune(out: &mut [f32], a: &[f32], b: &[f32], m: usize, k: usize, n:
     let am = Mat { s: a, rs: k, cs: 1 };
     let bm = Mat { s: b, rs: n, cs: 1 };
     match r {
-        2 => gemm::<2>(out, am, bm, None, m, k, n, false, blk),
-        3 => gemm::<3>(out, am, bm, None, m, k, n, false, blk),
-        5 => gemm::<5>(out, am, bm, None, m, k, n, false, blk),
-        6 => gemm::<6>(out, am, bm, None, m, k, n, false, blk),
-        _ => gemm::<4>(out, am, bm, None, m, k, n, false, blk),
+        2 => gemm::<2>(out, n, am, bm, None, m, k, n, false, blk),
+        3 => gemm::<3>(out, n, am, bm, None, m, k, n, false, blk),
+        5 => gemm::<5>(out, n, am, bm, None, m, k, n, false, blk),
+        6 => gemm::<6>(out, n, am, bm, None, m, k, n, false, blk),
+        _ => gemm::<4>(out, n, am, bm, None, m, k, n, false, blk),
     }
 }
