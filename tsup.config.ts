@@ -3,9 +3,9 @@ import { defineConfig } from 'tsup';
 // ESM + CJS + .d.ts for the library; the CLI as ESM. The .wasm is built by scripts/build-wasm.mjs
 // into dist/ beforehand, so tsup must not clean dist/.
 export default defineConfig({
-  entry: { index: 'ts/index.ts', cli: 'ts/cli/main.ts' },
+  entry: { index: 'ts/index.ts', node: 'ts/node.ts', cli: 'ts/cli/main.ts' },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'ts/index.ts' } },
+  dts: { entry: { index: 'ts/index.ts', node: 'ts/node.ts' } },
   target: 'es2022',
   platform: 'neutral',
   clean: false,

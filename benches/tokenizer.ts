@@ -11,7 +11,7 @@ import { get_encoding } from 'tiktoken';
 import { loadGpt2Files } from '../ts/tokenizer/node.js';
 import { trainBpe } from '../ts/tokenizer/train.js';
 import { DEFAULT_CACHE_SIZE } from '../ts/tokenizer/bpe.js';
-import { brownPrefix } from '../tests/tokenizer/brown.js';
+import { brownPrefix } from '../ts/data/brown.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, json: { type: 'boolean' }, 'train-runs': { type: 'string', default: '5' } }, strict: true });
 const ROUNDS = Number(values.rounds), TRAIN_RUNS = Number(values['train-runs']);

