@@ -40,8 +40,8 @@ const text = pretrainText();
 const tok = trainBpe(text, { vocabSize: 640 });
 const config = { vocabSize: tok.vocabSize, blockSize: 32, nLayer: 2, nHead: 4, nEmbd: 64, dropout: 0, bias: true };
 const base = new GPT(be, config, { seed: 1 });
-const preSteps = n(800);
-const pre = new Trainer(base, { train: new MemoryTokens(packTokens(tok.encode(text), tok.vocabSize)), steps: preSteps, batchSize: 16, blockSize: 32, lr: 3e-3, warmupIters: 50, weightDecay: 0.1, evalInterval: preSteps, evalIters: 4, seed: 1 });
+const preSteps = n(1600);
+const pre = new Trainer(base, { train: new MemoryTokens(packTokens(tok.encode(text), tok.vocabSize)), steps: preSteps, batchSize: 16, blockSize: 32, lr: 4e-3, warmupIters: 50, weightDecay: 0.1, evalInterval: preSteps, evalIters: 4, seed: 1 });
 for await (const ev of pre.run()) {
   if (ev.type === 'step' && ev.step % 200 === 0) log(`pre-train step ${ev.step}/${preSteps} loss ${ev.loss.toFixed(3)}`);
 }
@@ -53,8 +53,8 @@ const { train: sftTrain, heldOut } = instructions();
 const conversations = sftConversations(sftTrain);
 const emPre = await exactMatch(base, tok, heldOut);
 const sft = copyModel(base).train();
-const sftSteps = n(600);
-const st = new SFTTrainer(sft, tok, conversations, { steps: sftSteps, batchSize: 16, lr: 1e-3, seed: 3 });
+const sftSteps = n(300);
+const st = new SFTTrainer(sft, tok, conversations, { steps: sftSteps, batchSize: 16, lr: 5e-4, seed: 3 });
 for (let i = 0; i < sftSteps; i++) { const s = st.trainStep(); if (s.step % 100 === 0) log(`SFT step ${s.step}/${sftSteps} loss ${s.loss.toFixed(3)}`); }
 st.free();
 const heldOutConv = heldOut.map((i) => [{ role: 'user' as const, content: i.prompt }, { role: 'assistant' as const, content: i.response }]);
