@@ -71,6 +71,19 @@ Samples (first sample per held-out prompt):
 |---|${Object.keys(r.after).map(() => '---').join('|')}|
 ${r.before.samples.map((s, i) => `| ${s} | ${Object.values(r.after).map((a) => a.samples[i]?.split(' → ')[1] ?? '').join(' | ')} |`).join('\n')}
 
+## Reading the numbers
+
+- The reward model is learned from rankings of SFT samples only; PPO, GRPO and DPO all push the labeler's
+  score up on prompts they never trained on, at a KL of several nats per response from the SFT model.
+- Optimising one reward costs elsewhere (InstructGPT's "alignment tax"): the RL prompts are all about
+  sentiment, and the held-out capital/opposite questions lose exact matches, most under PPO, which drifts
+  furthest per iteration. InstructGPT's PPO-ptx (mixing pre-training gradients into PPO) is the known remedy
+  and is not implemented here.
+- Some reward hacking is visible in the samples ("was was wonderful"): the reward model, trained on
+  single-adjective answers, does not penalise repetition it never saw.
+- KL is Σ_t (log π − log π_ref) over a sampled response (the quantity PPO penalises per token); the PPO run
+  adapts β towards 3 nats (Ziegler et al.), GRPO uses a fixed β = 0.04 on the k3 estimator.
+
 ## Curves
 
 ${curve('PPO', r.curves.ppo)}
