@@ -207,7 +207,18 @@ fn pack_a<const R: usize>(pa: &mut [f32], a: Mat, ic: usize, mc: usize, pc: usiz
             let r1 = &a.s[(i + 1) * a.rs + pc..][..kc];
             let r2 = &a.s[(i + 2) * a.rs + pc..][..kc];
             let r3 = &a.s[(i + 3) * a.rs + pc..][..kc];
-            for (p, dst) in panel.chunks_exact_mut(MR).enumerate() {
+            // four k at a time through a 4×4 register transpose (scalar gathers cost ~9% of
+            // (768, 512, 128)), then the leftovers one k at a time
+            let k4 = kc - kc % 4;
+            let it = panel.chunks_exact_mut(16).zip(r0.chunks_exact(4)).zip(r1.chunks_exact(4))
+                .zip(r2.chunks_exact(4)).zip(r3.chunks_exact(4));
+            for ((((dst, x0), x1), x2), x3) in it {
+                let t = V::transpose4(V::load(x0), V::load(x1), V::load(x2), V::load(x3));
+                for (q, v) in t.iter().enumerate() { v.store(&mut dst[4 * q..]); }
+            }
+            // leftovers
+            for p in k4..kc {
+                let dst = &mut panel[p * MR..][..MR];
                 dst[0] = r0[p]; dst[1] = r1[p]; dst[2] = r2[p]; dst[3] = r3[p];
             }
         } else {

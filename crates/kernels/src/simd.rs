@@ -44,6 +44,15 @@ mod imp {
                       2 => f32x4_extract_lane::<2>(self.0), _ => f32x4_extract_lane::<3>(self.0) }
         }
         #[inline(always)] pub fn bits(self) -> VI { VI(self.0) }
+        /// The 4×4 transpose of rows a, b, c, d (eight shuffles).
+        #[inline(always)] pub fn transpose4(a: V, b: V, c: V, d: V) -> [V; 4] {
+            let t0 = i32x4_shuffle::<0, 4, 1, 5>(a.0, b.0);
+            let t1 = i32x4_shuffle::<2, 6, 3, 7>(a.0, b.0);
+            let t2 = i32x4_shuffle::<0, 4, 1, 5>(c.0, d.0);
+            let t3 = i32x4_shuffle::<2, 6, 3, 7>(c.0, d.0);
+            [V(i32x4_shuffle::<0, 1, 4, 5>(t0, t2)), V(i32x4_shuffle::<2, 3, 6, 7>(t0, t2)),
+             V(i32x4_shuffle::<0, 1, 4, 5>(t1, t3)), V(i32x4_shuffle::<2, 3, 6, 7>(t1, t3))]
+        }
         /// Round-to-integer-valued f32 → i32 lanes (values already integral).
         #[inline(always)] pub fn to_int(self) -> VI { VI(i32x4_trunc_sat_f32x4(self.0)) }
     }
@@ -91,6 +100,10 @@ mod imp {
         #[inline(always)] pub fn or(self, b: V) -> V { V(lanes!(|i: usize| f32::from_bits(self.0[i].to_bits() | b.0[i].to_bits()))) }
         #[inline(always)] pub fn lane(self, i: usize) -> f32 { self.0[i] }
         #[inline(always)] pub fn bits(self) -> VI { VI(lanes!(|i: usize| self.0[i].to_bits() as i32)) }
+        #[inline(always)] pub fn transpose4(a: V, b: V, c: V, d: V) -> [V; 4] {
+            let r = [a.0, b.0, c.0, d.0];
+            [V(lanes!(|i: usize| r[i][0])), V(lanes!(|i: usize| r[i][1])), V(lanes!(|i: usize| r[i][2])), V(lanes!(|i: usize| r[i][3]))]
+        }
         #[inline(always)] pub fn to_int(self) -> VI { VI(lanes!(|i: usize| self.0[i] as i32)) }
     }
     impl VI {
