@@ -15,12 +15,14 @@ for (let n = 1, f = 1; n <= 13; n++) { f *= n; EXP_C.push(1 / f); }
 
 const scratch = new DataView(new ArrayBuffer(8));
 
-/** 2^k for an integer k in [−1022, 1023], built from its bits. */
-function pow2(k: number): number {
+// 2^k for k in [−1022, 1023], built once from the bits (a table: exp is on the sampling hot path)
+const POW2 = new Float64Array(2046);
+for (let k = -1022; k <= 1023; k++) {
   scratch.setUint32(0, (k + 1023) << 20, false); // big-endian: high word first
   scratch.setUint32(4, 0, false);
-  return scratch.getFloat64(0, false);
+  POW2[k + 1022] = scratch.getFloat64(0, false);
 }
+const pow2 = (k: number) => POW2[k + 1022];
 
 /** e^x, deterministic across engines. */
 export function expDet(x: number): number {

@@ -76,7 +76,7 @@ export interface ResolvedOptions {
 
 const KNOWN = new Set(['temperature', 'topK', 'topP', 'minP', 'repetitionPenalty', 'frequencyPenalty',
   'presencePenalty', 'logitBias', 'bannedTokens', 'maxTokens', 'stop', 'endTokens', 'seed', 'signal',
-  'onStep', 'traceTop', 'cache', 'contextKeep', 'encode', 'numSamples']);
+  'onStep', 'traceTop', 'cache', 'contextKeep', 'encode']);
 
 const bad = (what: string, v: unknown, need: string) =>
   new GenerateOptionsError(`generate: ${what} must be ${need}, got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`);

@@ -23,6 +23,29 @@ export function rankFinite(logits: Float64Array): number[] {
   return ids.sort((a, b) => logits[b] - logits[a] || a - b);
 }
 
+/** The first m ids of rankFinite(logits), in one pass with a sorted buffer of m (GPT-2 has
+ *  50257 logits; sorting them all every step costs more than the model's head). Ids arrive in
+ *  increasing order, so a tie never displaces an earlier id: ties stay with the lower id. */
+export function rankTop(logits: Float64Array, m: number): number[] {
+  const ids: number[] = [];
+  for (let i = 0; i < logits.length; i++) {
+    const l = logits[i];
+    if (!(l > -Infinity) || (ids.length >= m && !(l > logits[ids[ids.length - 1]]))) continue;
+    let lo = 0, hi = ids.length; // first position holding a strictly smaller logit
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (logits[ids[mid]] >= l) lo = mid + 1; else hi = mid; }
+    ids.splice(lo, 0, i);
+    if (ids.length > m) ids.pop();
+  }
+  return ids;
+}
+
+/** Sets every logit to −∞ except those of `keep`. */
+function keepOnly(logits: Float64Array, keep: readonly number[]): void {
+  const saved = keep.map((id) => logits[id]);
+  logits.fill(-Infinity);
+  keep.forEach((id, i) => { logits[id] = saved[i]; });
+}
+
 /** CTRL's repetition penalty (HF RepetitionPenaltyLogitsProcessor): for every distinct token
  *  already in the sequence, a positive logit is divided by θ, a negative one multiplied by θ,
  *  so θ > 1 always makes a repeat less likely. Example θ=2: 3 → 1.5, −1 → −2. */
@@ -82,8 +105,7 @@ export class TopK implements LogitsProcessor {
   readonly name = 'topK';
   constructor(readonly k: number) {}
   apply(logits: Float64Array): void {
-    const ranked = rankFinite(logits);
-    for (let i = this.k; i < ranked.length; i++) logits[ranked[i]] = -Infinity;
+    keepOnly(logits, rankTop(logits, this.k));
   }
 }
 
@@ -93,19 +115,22 @@ export class TopP implements LogitsProcessor {
   readonly name = 'topP';
   constructor(readonly p: number) {}
   apply(logits: Float64Array): void {
-    const ranked = rankFinite(logits);
-    if (ranked.length === 0) return;
-    const max = logits[ranked[0]];
-    const w = ranked.map((id) => expDet(logits[id] - max)); // unnormalised probabilities
-    let total = 0;
-    for (let i = w.length - 1; i >= 0; i--) total += w[i]; // smallest first: less rounding
+    let max = -Infinity, finite = 0;
+    for (let i = 0; i < logits.length; i++) if (logits[i] > -Infinity) { finite++; if (logits[i] > max) max = logits[i]; }
+    if (finite === 0) return;
+    let total = 0; // unnormalised probabilities: exp(l − max)
+    for (let i = 0; i < logits.length; i++) if (logits[i] > -Infinity) total += expDet(logits[i] - max);
     const target = this.p * total;
-    let cum = 0, keep = 0;
-    while (keep < ranked.length) {
-      cum += w[keep++];
-      if (cum >= target) break;
+    // rank only as many of the best tokens as needed: the nucleus is a prefix of the ranking
+    for (let m = 256; ; m *= 4) {
+      const ranked = m * 8 >= finite ? rankFinite(logits) : rankTop(logits, m); // a flat nucleus: sort all
+      let cum = 0, keep = 0;
+      while (keep < ranked.length) {
+        cum += expDet(logits[ranked[keep++]] - max);
+        if (cum >= target) break;
+      }
+      if (cum >= target || ranked.length === finite) { keepOnly(logits, ranked.slice(0, keep)); return; }
     }
-    for (let i = keep; i < ranked.length; i++) logits[ranked[i]] = -Infinity;
   }
 }
 

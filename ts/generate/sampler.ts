@@ -60,7 +60,8 @@ export interface Choice {
  *  not shift the stream). */
 export function chooseToken(raw: ArrayLike<number>, ctx: ProcessorContext, processors: readonly LogitsProcessor[],
   greedy: boolean, rng: Rng): Choice {
-  const processed = Float64Array.from(raw);
+  const processed = new Float64Array(raw.length);
+  processed.set(raw);
   for (const p of processors) p.apply(processed, ctx);
   let id: number;
   if (greedy) {
