@@ -8,3 +8,4 @@ export * from './io/index.js';
 export * from './train/index.js';
 export * from './generate/index.js';
 export * from './inspect/index.js';
+export * from './align/index.js';

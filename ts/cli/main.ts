@@ -2,7 +2,7 @@
 
 type Command = (argv: string[]) => Promise<number>;
 
-// In the order a model's life goes: data → tokens → pre-training → sampling → benchmarks.
+// In the order a model's life goes: data → tokens → pre-training → sampling → alignment → benchmarks.
 
 const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> = {
   demo: { about: 'train a baby GPT on the Brown corpus for ~2 minutes and compare samples', load: async () => (await import('./demo.js')).demoCommand },
@@ -10,6 +10,11 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> 
   sample: { about: 'generate text from a checkpoint (--checkpoint DIR --prompt T, samplers, --stream)', load: async () => (await import('./sample.js')).sampleCommand },
   tokenize: { about: 'text → token ids (--tokenizer gpt2:DIR|FILE, --text T | --file F, --pieces, --json)', load: async () => (await import('./tokenize.js')).tokenizeCommand },
   tokenizer: { about: 'tokenizer train --data F --vocab-size N --out F', load: async () => (await import('./tokenize.js')).tokenizerCommand },
+  sft: { about: 'instruction-tune a checkpoint on JSONL {"prompt","response"} / {"messages"}', load: async () => (await import('./align/index.js')).sftCommand },
+  label: { about: 'rank K samples per prompt in the terminal; writes preference JSONL', load: async () => (await import('./align/index.js')).labelCommand },
+  reward: { about: 'reward train: a reward model from rankings (Bradley–Terry)', load: async () => (await import('./align/index.js')).rewardCommand },
+  rlhf: { about: 'optimise a policy against a reward model (--algo ppo|grpo), KL to the reference', load: async () => (await import('./align/index.js')).rlhfCommand },
+  dpo: { about: 'direct preference optimisation on chosen/rejected pairs', load: async () => (await import('./align/index.js')).dpoCommand },
   bench: { about: 'benchmarks: bench kernels [--json]', load: async () => (await import('./bench.js')).benchCommand },
 };
 
