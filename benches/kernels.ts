@@ -22,6 +22,7 @@ const WARMUP_MS = 300;
 const SLOW_S = 1; // an op slower than this (the js twin on 1024³) is timed in the first round only
 
 type Op = () => void;
+const allPeaks: number[] = []; // every peak sample, taken between the compared runs
 interface Impl { name: string; op: Op; reps: number }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -95,6 +96,7 @@ function measure(row: Row, impls: Impl[], rounds: number, peak: () => number): v
       if (s > SLOW_S) slow[im.name] = g[im.name];
     }
     const p = peak();
+    allPeaks.push(p);
     for (const im of impls) (row.g[im.name] ??= []).push(g[im.name]);
     if (g.wasm) row.frac.push(g.wasm / p);
     for (const other of ['tfjs-wasm', 'js']) if (g[other]) (row.ratio[other] ??= []).push(g.wasm / g[other]);
@@ -148,12 +150,14 @@ export async function runKernelBench(opts: { json: boolean; rounds?: number }): 
       for (const im of r.impls) out({ bench: r.bench, B, H, T, D, impl: im, gflops: +median(r.g[im]).toFixed(2) });
     }
   }
-  if (!opts.json) printTable(rows, median(peaks), !!tf, rounds);
+  out({ bench: 'peak', impl: 'wasm', when: 'interleaved', gflops: +median(allPeaks).toFixed(2) });
+  if (!opts.json) printTable(rows, median(peaks), median(allPeaks), !!tf, rounds);
 }
 
-function printTable(rows: Row[], peak: number, haveTf: boolean, rounds: number): void {
+function printTable(rows: Row[], peak: number, peakIn: number, haveTf: boolean, rounds: number): void {
   const f = (x: number | undefined, d = 1) => (x === undefined ? '—' : x.toFixed(d)).padStart(8);
-  console.log(`SIMD128 peak (register-only mul+add probe): ${peak.toFixed(1)} GFLOP/s; medians of ${rounds} interleaved rounds`);
+  console.log(`SIMD128 peak (register-only mul+add probe): ${peak.toFixed(1)} GFLOP/s up front, ${peakIn.toFixed(1)} between runs; ` +
+    `medians of ${rounds} interleaved rounds; %peak = median of per-round wasm / the peak sample next to it`);
   if (!haveTf) console.log('tfjs-wasm unavailable (install @tensorflow/tfjs-backend-wasm to compare)');
   console.log(`${'kernel'.padEnd(20)}${'shape'.padEnd(20)}${'js'.padStart(8)}${'wasm'.padStart(8)}${'tfjs'.padStart(8)}` +
     `${'w/tfjs'.padStart(8)}${'w/js'.padStart(8)}${'%peak'.padStart(8)}   (GFLOP/s)`);
