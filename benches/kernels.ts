@@ -45,7 +45,7 @@ function calibrate(op: Op): number {
 }
 
 /** The register-only SIMD128 probe exported by the kernels module: GFLOP/s of one sample. */
-async function peakProbe(): Promise<() => number> {
+export async function peakProbe(): Promise<() => number> {
   const bytes = await readFile(join(root, 'dist', 'glassgpt-simd.wasm'));
   const { instance } = await WebAssembly.instantiate(bytes, {});
   const probe = instance.exports.peak_probe as (iters: number, seed: number) => number;
