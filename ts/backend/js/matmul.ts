@@ -1,37 +1,73 @@
 // matmul and sumRows, the readable reference twins of crates/kernels/src/matmul.rs.
-// Loops are ordered so the innermost one walks contiguous memory (i-p-j for A·B, dot products
-// for A·Bᵀ); no allocation per element. llm.c keeps its naive matmul for the same reason.
+// Blocked the way a CPU likes it, in plain JS: four output rows share every load of B (A·B,
+// Aᵀ·B), or four dot products share every load of A's row (A·Bᵀ); the innermost loop walks
+// contiguous memory; sums are kept in double and stored once. No allocation per element.
+// (llm.c keeps its naive matmul as the algorithmic reference for the same reason.)
 
 /** out[b] (+)= op(a[b]) · op(b[b]) + bias; see Backend.matmul for shapes. */
 export function matmul(out: Float32Array, a: Float32Array, b: Float32Array, bias: Float32Array | null,
   batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean,
   accumulate: boolean): void {
-  const row = new Float64Array(n); // one output row, summed in double then stored once
+  const acc = new Float64Array(4 * n); // four output rows, summed in double
+  // element (i, p) of op(a) for batch offset ao
+  const A = transA ? (ao: number, i: number, p: number) => a[ao + p * m + i] : (ao: number, i: number, p: number) => a[ao + i * k + p];
   for (let bi = 0; bi < batch; bi++) {
     const ao = bi * m * k, bo = bi * k * n, oo = bi * m * n;
-    for (let i = 0; i < m; i++) {
-      row.fill(0);
+    for (let i0 = 0; i0 < m; i0 += 4) {
+      const rows = Math.min(4, m - i0);
+      acc.fill(0);
       if (transB) {
-        // b is [n, k]: each output is a dot product of two contiguous rows (or a strided a column)
-        for (let j = 0; j < n; j++) {
-          let s = 0;
-          const bj = bo + j * k;
-          if (transA) for (let p = 0; p < k; p++) s += a[ao + p * m + i] * b[bj + p];
-          else for (let p = 0, ai = ao + i * k; p < k; p++) s += a[ai + p] * b[bj + p];
-          row[j] = s;
+        // b is [n, k]: dot products of op(a)'s rows with b's rows, four rows of b at a time
+        // so each element of op(a) is loaded once per four products
+        const sa = transA ? m : 1, sp = transA ? 1 : k; // op(a)[i, p] = a[ao + p*sa + i*sp]
+        for (let r = 0; r < rows; r++) {
+          const ai = ao + (i0 + r) * sp;
+          for (let j = 0; j < n; j += 4) {
+            const b0 = bo + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+            const last = n - j; // how many of the four rows of b exist
+            let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            if (last >= 4) {
+              for (let p = 0; p < k; p++) {
+                const av = a[ai + p * sa];
+                s0 += av * b[b0 + p]; s1 += av * b[b1 + p]; s2 += av * b[b2 + p]; s3 += av * b[b3 + p];
+              }
+            } else {
+              // leftovers: fewer than four rows of b remain
+              for (let p = 0; p < k; p++) {
+                const av = a[ai + p * sa];
+                s0 += av * b[b0 + p];
+                if (last > 1) s1 += av * b[b1 + p];
+                if (last > 2) s2 += av * b[b2 + p];
+              }
+            }
+            const o = r * n + j;
+            acc[o] = s0;
+            if (last > 1) acc[o + 1] = s1;
+            if (last > 2) acc[o + 2] = s2;
+            if (last > 3) acc[o + 3] = s3;
+          }
         }
       } else {
+        // b is [k, n]: each row of b is scaled by op(a)[i, p] and added to up to four rows
         for (let p = 0; p < k; p++) {
-          const aip = transA ? a[ao + p * m + i] : a[ao + i * k + p];
-          if (aip === 0) continue;
           const bp = bo + p * n;
-          for (let j = 0; j < n; j++) row[j] += aip * b[bp + j];
+          const a0 = A(ao, i0, p), a1 = rows > 1 ? A(ao, i0 + 1, p) : 0;
+          const a2 = rows > 2 ? A(ao, i0 + 2, p) : 0, a3 = rows > 3 ? A(ao, i0 + 3, p) : 0;
+          for (let j = 0; j < n; j++) {
+            const bv = b[bp + j];
+            acc[j] += a0 * bv;
+            acc[n + j] += a1 * bv;
+            acc[2 * n + j] += a2 * bv;
+            acc[3 * n + j] += a3 * bv;
+          }
         }
       }
-      const oi = oo + i * n;
-      for (let j = 0; j < n; j++) {
-        const v = row[j] + (bias ? bias[j] : 0);
-        out[oi + j] = accumulate ? out[oi + j] + v : v;
+      for (let r = 0; r < rows; r++) {
+        const oi = oo + (i0 + r) * n;
+        for (let j = 0; j < n; j++) {
+          const v = acc[r * n + j] + (bias ? bias[j] : 0);
+          out[oi + j] = accumulate ? out[oi + j] + v : v;
+        }
       }
     }
   }
