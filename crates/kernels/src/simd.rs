@@ -19,6 +19,14 @@ mod imp {
             let a: &[f32; 4] = s[..4].try_into().unwrap();
             V(unsafe { v128_load(a.as_ptr() as *const v128) })
         }
+        /// Unchecked load at byte address `a` (matmul's kernel: lets LLVM fold constant offsets).
+        /// # Safety
+        /// a..a+16 must lie inside one live `[f32]` whose address was exposed by an `as usize` cast.
+        #[inline(always)] pub unsafe fn load_at(a: usize) -> V { V(v128_load(a as *const v128)) }
+        /// Unchecked splat of the f32 at byte address `a`.
+        /// # Safety
+        /// As `load_at`, for a..a+4.
+        #[inline(always)] pub unsafe fn splat_at(a: usize) -> V { V(v128_load32_splat(a as *const u32)) }
         #[inline(always)] pub fn store(self, s: &mut [f32]) {
             let a: &mut [f32; 4] = (&mut s[..4]).try_into().unwrap();
             unsafe { v128_store(a.as_mut_ptr() as *mut v128, self.0) }
@@ -81,6 +89,12 @@ mod imp {
     impl V {
         #[inline(always)] pub fn splat(x: f32) -> V { V([x; 4]) }
         #[inline(always)] pub fn load(s: &[f32]) -> V { V(s[..4].try_into().unwrap()) }
+        /// # Safety
+        /// As the wasm twin's.
+        #[inline(always)] pub unsafe fn load_at(a: usize) -> V { V(core::ptr::read_unaligned(a as *const [f32; 4])) }
+        /// # Safety
+        /// As the wasm twin's.
+        #[inline(always)] pub unsafe fn splat_at(a: usize) -> V { V([core::ptr::read_unaligned(a as *const f32); 4]) }
         #[inline(always)] pub fn store(self, s: &mut [f32]) { s[..4].copy_from_slice(&self.0) }
         #[inline(always)] pub fn add(self, b: V) -> V { V(lanes!(|i: usize| self.0[i] + b.0[i])) }
         #[inline(always)] pub fn sub(self, b: V) -> V { V(lanes!(|i: usize| self.0[i] - b.0[i])) }
