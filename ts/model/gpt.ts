@@ -7,8 +7,8 @@
 // are. With dropout 0 (the default, and every pre-training run of a small model) this changes
 // nothing.
 
-import type { Backend } from '../backend/backend.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Backend, Buf } from '../backend/backend.js';
+import { Tensor, isGradEnabled } from '../tensor/tensor.js';
 import { ShapeError } from '../tensor/errors.js';
 import { add, attention, dropout, embedding, gelu, layernorm, linear, linearT } from '../tensor/ops.js';
 import { crossEntropy, IGNORE_INDEX } from '../tensor/loss.js';
@@ -32,6 +32,22 @@ export interface GPTOutput {
   /** The residual stream [B, T, C] before the first block and after each block (nLayer + 1,
    *  before ln_f): what the logit lens reads. Kept anyway for backward, so free to return. */
   residuals: Tensor[];
+}
+
+/** Per-layer K and V of the tokens decoded so far, [B, nHead, maxT, headSize] each (the layout of
+ *  the kvCacheWrite / attentionDecode kernels); ts/generate/kv-cache.ts owns them. */
+export interface KVCacheBuffers {
+  readonly k: readonly Buf[];
+  readonly v: readonly Buf[];
+  readonly maxT: number;
+}
+
+/** Incremental decoding (HF's past_key_values): the K and V of `ids` are written into `cache` at
+ *  positions pos, pos+1, …; attention reads the cache; only the last position's logits are
+ *  computed ([B, 1, V]). pos = 0 prefills; after that one token per sequence at a time. */
+export interface CacheOptions {
+  cache: KVCacheBuffers;
+  pos: number;
 }
 
 export class GPT {
@@ -78,30 +94,34 @@ export class GPT {
   }
 
   /** Logits for ids [B, T]; with targets [B, T] (ignore index −100) also the mean loss.
-   *  Call inside backend.scope(): everything allocated here is a step's activation. */
-  forward(ids: TokenBatch, targets?: TokenBatch): GPTOutput {
+   *  Call inside backend.scope(): everything allocated here is a step's activation.
+   *  With a KV cache (generation, under noGrad) the logits are the last position's, [B, 1, V]. */
+  forward(ids: TokenBatch, targets?: TokenBatch, kv?: CacheOptions): GPTOutput {
     const idx = this.batch(ids, 'ids', false);
     const [B, T] = idx.shape;
     const tgt = targets === undefined ? null : this.batch(targets, 'targets', true);
     if (tgt && (tgt.shape[0] !== B || tgt.shape[1] !== T)) {
       throw new ShapeError(`GPT.forward: targets [${tgt.shape.join(', ')}] do not match ids [${B}, ${T}]`);
     }
-    const { hidden, att, residuals } = this.features(idx);
-    const logits = linearT(hidden, this.p('wte.weight')); // (B, T, V): the head tied to wte
+    if (kv && tgt) throw new ShapeError('GPT.forward: no targets with a KV cache (it is for generation)');
+    const { hidden, att, residuals } = this.features(idx, kv);
+    const last = kv ? this.lastPositions(hidden) : hidden; // (B, 1, C) when decoding
+    const logits = linearT(last, this.p('wte.weight')); // (B, T, V): the head tied to wte
     const loss = tgt ? crossEntropy(logits, tgt, IGNORE_INDEX) : null;
     return { logits, loss, att, hidden, residuals };
   }
 
   /** The final hidden state [B, T, C] after ln_f, without the LM head (InstructGPT's reward
    *  model puts a scalar head here instead), and the attention maps. forward() uses it. */
-  features(ids: TokenBatch): { hidden: Tensor; att: Tensor[]; residuals: Tensor[] } {
+  features(ids: TokenBatch, kv?: CacheOptions): { hidden: Tensor; att: Tensor[]; residuals: Tensor[] } {
     const { blockSize, nHead, nLayer, bias } = this.config;
     const be = this.backend;
     const idx = this.batch(ids, 'ids', false);
     const [B, T] = idx.shape;
     if (T > blockSize) throw new ShapeError(`GPT.forward: sequence length ${T} exceeds blockSize ${blockSize}`);
+    const start = kv ? this.checkCache(kv, B, T) : 0;
     const pos = new Int32Array(B * T);
-    for (let i = 0; i < B * T; i++) pos[i] = i % T; // position of each token, repeated per sequence
+    for (let i = 0; i < B * T; i++) pos[i] = start + (i % T); // position of each token, repeated per sequence
     const b = (name: string) => (bias ? this.p(name) : null);
 
     let x = add(embedding(this.p('wte.weight'), idx), embedding(this.p('wpe.weight'), Tensor.ints(be, pos, [B, T]))); // (B, T, C)
@@ -112,7 +132,7 @@ export class GPT {
       // x = x + attn(ln_1(x))
       const qkv = linear(layernorm(x, this.p(`${h}.ln_1.weight`), b(`${h}.ln_1.bias`)),
         this.p(`${h}.attn.c_attn.weight`), b(`${h}.attn.c_attn.bias`)); // (B, T, 3C)
-      const a = attention(qkv, nHead); // out (B, T, C), att (B, nh, T, T)
+      const a = kv ? this.cachedAttention(qkv, kv, l) : attention(qkv, nHead); // out (B, T, C), att (B, nh, T, T|L)
       att.push(a.att);
       x = add(x, this.drop(linear(a.out, this.p(`${h}.attn.c_proj.weight`), b(`${h}.attn.c_proj.bias`))));
       // x = x + mlp(ln_2(x))
@@ -122,6 +142,45 @@ export class GPT {
       residuals.push(x);
     }
     return { hidden: layernorm(x, this.p('ln_f.weight'), b('ln_f.bias')), att, residuals }; // (B, T, C)
+  }
+
+  /** The cache's start position, after checking that it fits this call. */
+  private checkCache(kv: CacheOptions, B: number, T: number): number {
+    const { cache, pos } = kv;
+    if (isGradEnabled()) throw new ShapeError('GPT.forward: the KV cache is for inference; call it under noGrad()');
+    if (cache.k.length !== this.config.nLayer || cache.v.length !== this.config.nLayer) {
+      throw new ShapeError(`GPT.forward: the KV cache has ${cache.k.length} layers, the model ${this.config.nLayer}`);
+    }
+    if (!Number.isInteger(pos) || pos < 0 || pos + T > cache.maxT) {
+      throw new RangeError(`GPT.forward: positions ${pos}…${pos + T - 1} exceed the cache (maxT ${cache.maxT})`);
+    }
+    if (pos > 0 && T !== 1) throw new ShapeError(`GPT.forward: a prefill of ${T} tokens must start at pos 0 (after it, one token per sequence), got pos ${pos}`);
+    if (cache.k[0].length < B * cache.maxT * this.config.nEmbd) throw new ShapeError(`GPT.forward: the KV cache holds fewer than ${B} sequences`);
+    return pos;
+  }
+
+  /** Attention of layer l through the cache: write this call's K and V, then either the usual
+   *  causal attention (the prefill: the cache holds exactly these tokens) or one query per
+   *  sequence against the L = pos + 1 cached positions. */
+  private cachedAttention(qkv: Tensor, { cache, pos }: CacheOptions, l: number): { out: Tensor; att: Tensor } {
+    const be = this.backend, { nHead: H, nEmbd: C } = this.config;
+    const [B, T] = qkv.shape;
+    be.kvCacheWrite(cache.k[l], cache.v[l], qkv.data, B, T, C, H, pos, cache.maxT);
+    if (pos === 0) return attention(qkv, H);
+    const L = pos + 1;
+    const out = Tensor.zeros(be, [B, 1, C]), att = Tensor.zeros(be, [B, H, 1, L]);
+    be.attentionDecode(out.data, att.data, qkv.data, cache.k[l], cache.v[l], B, C, H, L, cache.maxT);
+    return { out, att };
+  }
+
+  /** x [B, T, C] → its last position per sequence [B, 1, C] (a gather, no grad: decoding only). */
+  private lastPositions(x: Tensor): Tensor {
+    const [B, T, C] = x.shape, be = this.backend;
+    if (T === 1) return x;
+    const rows = Tensor.ints(be, Array.from({ length: B }, (_, b) => b * T + T - 1), [B]);
+    const out = Tensor.zeros(be, [B, 1, C]);
+    be.embeddingForward(out.data, x.data, rows.data, B, C, B * T); // x as a table of B·T rows
+    return out;
   }
 
   private drop(x: Tensor): Tensor {
