@@ -1,0 +1,119 @@
+// `glassgpt sample`: load a checkpoint directory (model.safetensors with config and tokenizer in
+// its metadata, as the trainer writes it) and generate from a prompt, optionally streaming.
+// Exit codes: 0 ok, 1 failure (missing or corrupt checkpoint), 2 usage error (bad flag or value).
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createBackend, type BackendName } from '../backend/index.js';
+import { GenerateOptionsError } from '../generate/errors.js';
+import { generate, stream } from '../generate/generate.js';
+import type { GenerateOptions } from '../generate/options.js';
+import { loadCheckpoint } from '../model/checkpoint.js';
+import { tokenizerFromJSON } from '../tokenizer/json.js';
+
+/** Where the command writes; tests pass their own. */
+export interface SampleIO {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+const stdio: SampleIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+const USAGE = `usage: glassgpt sample --checkpoint DIR --prompt TEXT [options]
+  --temperature T        0 = greedy (default 1)
+  --top-k K              keep the K most likely tokens (default off)
+  --top-p P              nucleus, P in (0, 1] (default 1 = off)
+  --min-p P              drop tokens below P × the top probability (default off)
+  --repetition-penalty R CTRL penalty, R > 0 (default 1 = off)
+  --stop S               stop string; repeat for several
+  --max-tokens N         most tokens to generate (default 256)
+  --seed S               PRNG seed (default random; printed)
+  --stream               print the text as it is generated
+  --json                 one JSON object per line
+  --backend js|wasm|auto (default auto)
+`;
+
+const FLOATS = { temperature: 'temperature', 'top-p': 'topP', 'min-p': 'minP', 'repetition-penalty': 'repetitionPenalty' } as const;
+const INTS = { 'top-k': 'topK', 'max-tokens': 'maxTokens', seed: 'seed' } as const;
+
+/** Example: glassgpt sample --checkpoint out/ --prompt "ROMEO:" --temperature 0.8 --top-k 40 --stream */
+export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv, strict: true, allowPositionals: false, options: {
+        checkpoint: { type: 'string' }, prompt: { type: 'string' }, stop: { type: 'string', multiple: true },
+        ...Object.fromEntries([...Object.keys(FLOATS), ...Object.keys(INTS)].map((k) => [k, { type: 'string' as const }])),
+        stream: { type: 'boolean' }, json: { type: 'boolean' }, backend: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    return usage(io, (e as Error).message);
+  }
+  const v = args.values as Record<string, string | string[] | boolean | undefined>;
+  if (v.help) { io.out(USAGE); return 0; }
+  if (typeof v.checkpoint !== 'string') return usage(io, 'missing --checkpoint DIR');
+  if (typeof v.prompt !== 'string') return usage(io, 'missing --prompt TEXT');
+  const backend = (v.backend as string | undefined) ?? 'auto';
+  if (!['js', 'wasm', 'auto'].includes(backend)) return usage(io, `--backend must be js, wasm or auto, got ${JSON.stringify(backend)}`);
+  const opts: GenerateOptions & Record<string, unknown> = {};
+  for (const [flag, key] of Object.entries(FLOATS)) {
+    const s = v[flag] as string | undefined;
+    if (s === undefined) continue;
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) return usage(io, `--${flag} must be a number, got ${JSON.stringify(s)}`);
+    opts[key] = Number(s);
+  }
+  for (const [flag, key] of Object.entries(INTS)) {
+    const s = v[flag] as string | undefined;
+    if (s === undefined) continue;
+    if (!/^\d+$/.test(s)) return usage(io, `--${flag} must be a whole number, got ${JSON.stringify(s)}`);
+    opts[key] = Number(s);
+  }
+  if (v.stop) opts.stop = v.stop as string[];
+
+  const file = existsSync(v.checkpoint) && statSync(v.checkpoint).isDirectory() ? join(v.checkpoint, 'model.safetensors') : v.checkpoint;
+  if (!existsSync(file)) return fail(io, `no checkpoint at ${JSON.stringify(file)} (expected DIR/model.safetensors)`);
+  try {
+    const be = await createBackend(backend as BackendName, { onFallback: (e) => io.err(`glassgpt: wasm unavailable, using js: ${e.message}\n`) });
+    const { model, tokenizer: tokJson } = loadCheckpoint(be, new Uint8Array(readFileSync(file)));
+    if (tokJson === undefined) return fail(io, `checkpoint ${JSON.stringify(file)} has no tokenizer in its metadata`);
+    const tokenizer = tokenizerFromJSON(tokJson);
+    const t0 = performance.now();
+    let result;
+    if (v.stream) {
+      const it = stream(model, tokenizer, v.prompt, opts);
+      let r = await it.next();
+      for (; !r.done; r = await it.next()) {
+        const { token, text, logprob } = r.value;
+        if (v.json) io.out(JSON.stringify({ type: 'token', token, text, logprob }) + '\n');
+        else if (text) io.out(text);
+      }
+      result = r.value;
+      if (!v.json) io.out('\n');
+    } else {
+      result = await generate(model, tokenizer, v.prompt, opts);
+      if (!v.json) io.out(result.text + '\n');
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    if (v.json) {
+      const { text, tokens, logprobs, finishReason, stop, seed, promptTokens } = result;
+      io.out(JSON.stringify({ type: 'result', text, tokens, logprobs, finishReason, stop, seed, promptTokens: promptTokens.length, seconds: +seconds.toFixed(3), backend: be.name }) + '\n');
+    } else {
+      io.err(`[${result.finishReason}${result.stop !== undefined ? ` ${JSON.stringify(result.stop)}` : ''}, ${result.tokens.length} tokens, ${(result.tokens.length / seconds).toFixed(1)} tokens/s on ${be.name}, seed ${result.seed}]\n`);
+    }
+    model.free();
+    return 0;
+  } catch (e) {
+    if (e instanceof GenerateOptionsError) return usage(io, e.message.replace(/^generate: /, ''));
+    return fail(io, (e as Error).message);
+  }
+}
+
+function usage(io: SampleIO, message: string): number {
+  io.err(`glassgpt sample: ${message}\n${USAGE}`);
+  return 2;
+}
+
+function fail(io: SampleIO, message: string): number {
+  io.err(`glassgpt sample: ${message}\n`);
+  return 1;
+}
