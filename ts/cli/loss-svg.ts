@@ -14,8 +14,10 @@ export function lossCurveSvg(train: LossPoint[], val: LossPoint[], title = 'trai
   const x = (s: number) => L + (s / maxStep) * (W - L - R);
   const y = (v: number) => T + (1 - (v - y0) / (y1 - y0)) * (H - T - B);
   const path = (pts: LossPoint[]) => pts.map((p, i) => `${i ? 'L' : 'M'}${x(p.step).toFixed(1)},${y(p.loss).toFixed(1)}`).join('');
+  // a centred window: a trailing mean would lag behind a falling curve and sit above it
+  const half = Math.max(1, Math.min(10, Math.floor(train.length / 20)));
   const smooth = train.map((p, i) => {
-    const w = train.slice(Math.max(0, i - 19), i + 1);
+    const w = train.slice(Math.max(0, i - half), i + half + 1);
     return { step: p.step, loss: w.reduce((a, q) => a + q.loss, 0) / w.length };
   });
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => y0 + f * (y1 - y0));
@@ -31,7 +33,7 @@ ${stepTicks.map((s) => `<text x="${x(s).toFixed(1)}" y="${H - B + 18}" text-anch
 <path d="${path(smooth)}" fill="none" stroke="#1f6fb5" stroke-width="2"/>
 ${val.map((p) => `<circle cx="${x(p.step).toFixed(1)}" cy="${y(p.loss).toFixed(1)}" r="3.5" fill="#d9534f"/>`).join('\n')}
 <g transform="translate(${W - R - 170} ${T + 4})"><rect width="168" height="48" fill="#fff" stroke="#ddd"/>
-<line x1="8" x2="28" y1="14" y2="14" stroke="#1f6fb5" stroke-width="2"/><text x="34" y="18">train (20-step mean)</text>
+<line x1="8" x2="28" y1="14" y2="14" stroke="#1f6fb5" stroke-width="2"/><text x="34" y="18">train (smoothed)</text>
 <circle cx="18" cy="34" r="3.5" fill="#d9534f"/><text x="34" y="38">val</text></g>
 </svg>
 `;
