@@ -170,8 +170,9 @@ fn kernel<const R: usize>(ap: &[f32], bp: &[f32]) -> [[V; 2]; R] {
 /// mask = black_box(!0)), so the loop is left alone and every `unchecked_add` (an `add nuw`)
 /// folds into the load: `v128.load32_splat offset=12`. The B address is derived, pb = 2·pa + d
 /// (one `lea`), because a B step (8 floats) is twice an A step (4 floats): one recurrence, and
-/// the loop ends on pa. Per k: 6 loads, 16 FP, 4 integer ops (was ~10): 1.02–1.05× on every
-/// shape. (k-unrolled by 2 or 4 in the same style: 0.68–0.88×, V8 hoists the loads and spills.)
+/// the loop ends on pa. Per k: 6 loads, 16 FP, 4 integer ops (was ~9): 1.04–1.05× on 256³,
+/// 1024³ and 768×128×128 (benches/results/kernels.md). k-unrolled by 2 or 4 in the same style:
+/// 0.67–0.88×, the loads of all steps come first and V8 spills.
 #[inline(always)]
 fn kernel4(ap: &[f32], bp: &[f32]) -> [[V; 2]; 4] {
     let kc = bp.len() / NR;
