@@ -72,6 +72,25 @@ async function tfjsWasm(): Promise<typeof import('@tensorflow/tfjs-core') | null
   }
 }
 
+/** @jax-js/jax's wasm device (its README: "multi-threaded when SharedArrayBuffer is available";
+ *  in Node it ran on one thread here: CPU time ≤ wall time). null when not installed. */
+async function jaxWasm(): Promise<{ matmul: (m: number, k: number, n: number) => () => void } | null> {
+  try {
+    const jax = await import('@jax-js/jax');
+    await jax.init('wasm'); // 'wasm' only: probing WebGPU needs a navigator, which Node lacks
+    jax.defaultDevice('wasm');
+    return {
+      matmul: (m, k, n) => {
+        const a = jax.random.uniform(jax.random.key(1), [m, k]), b = jax.random.uniform(jax.random.key(2), [k, n]);
+        const f = jax.jit((x: typeof a, y: typeof b) => jax.numpy.matmul(x, y));
+        return () => { f(a.ref, b.ref).dataSync(); }; // dataSync waits for the result (and consumes it)
+      },
+    };
+  } catch {
+    return null;
+  }
+}
+
 function rand(be: Backend, n: number, seed: number): Buf {
   const buf = be.alloc(n);
   const x = new Float32Array(n);
@@ -99,13 +118,13 @@ function measure(row: Row, impls: Impl[], rounds: number, peak: () => number): v
     allPeaks.push(p);
     for (const im of impls) (row.g[im.name] ??= []).push(g[im.name]);
     if (g.wasm) row.frac.push(g.wasm / p);
-    for (const other of ['tfjs-wasm', 'js']) if (g[other]) (row.ratio[other] ??= []).push(g.wasm / g[other]);
+    for (const other of ['tfjs-wasm', 'jax-js-wasm', 'js']) if (g[other]) (row.ratio[other] ??= []).push(g.wasm / g[other]);
   }
 }
 
 export async function runKernelBench(opts: { json: boolean; rounds?: number }): Promise<void> {
   const rounds = opts.rounds ?? 5;
-  const [js, wasm, tf, peak] = [await createBackend('js'), await createBackend('wasm'), await tfjsWasm(), await peakProbe()];
+  const [js, wasm, tf, jax, peak] = [await createBackend('js'), await createBackend('wasm'), await tfjsWasm(), await jaxWasm(), await peakProbe()];
   const peaks: number[] = [];
   for (let i = 0; i < rounds; i++) peaks.push(peak());
   const rows: Row[] = [];
@@ -123,6 +142,7 @@ export async function runKernelBench(opts: { json: boolean; rounds?: number }): 
       const a = tf.randomUniform([m, k]), b = tf.randomUniform([k, n]);
       impls.push({ name: 'tfjs-wasm', reps: 1, op: () => tf.matMul(a, b).dispose() });
     }
+    if (jax) impls.push({ name: 'jax-js-wasm', reps: 1, op: jax.matmul(m, k, n) });
     row.impls = impls.map((i) => i.name);
     measure(row, impls, rounds, peak);
     rows.push(row);
@@ -159,12 +179,13 @@ function printTable(rows: Row[], peak: number, peakIn: number, haveTf: boolean, 
   console.log(`SIMD128 peak (register-only mul+add probe): ${peak.toFixed(1)} GFLOP/s up front, ${peakIn.toFixed(1)} between runs; ` +
     `medians of ${rounds} interleaved rounds; %peak = median of per-round wasm / the peak sample next to it`);
   if (!haveTf) console.log('tfjs-wasm unavailable (install @tensorflow/tfjs-backend-wasm to compare)');
-  console.log(`${'kernel'.padEnd(20)}${'shape'.padEnd(20)}${'js'.padStart(8)}${'wasm'.padStart(8)}${'tfjs'.padStart(8)}` +
-    `${'w/tfjs'.padStart(8)}${'w/js'.padStart(8)}${'%peak'.padStart(8)}   (GFLOP/s)`);
+  console.log(`${'kernel'.padEnd(20)}${'shape'.padEnd(20)}${'js'.padStart(8)}${'wasm'.padStart(8)}${'tfjs'.padStart(8)}${'jax-js'.padStart(8)}` +
+    `${'w/tfjs'.padStart(8)}${'w/jax'.padStart(8)}${'w/js'.padStart(8)}${'%peak'.padStart(8)}   (GFLOP/s)`);
   for (const r of rows) {
     const med = (xs?: number[]) => (xs?.length ? median(xs) : undefined);
     console.log(`${r.bench.padEnd(20)}${Object.values(r.shape).join('×').padEnd(20)}${f(med(r.g.js))}${f(med(r.g.wasm))}` +
-      `${f(med(r.g['tfjs-wasm']))}${f(med(r.ratio['tfjs-wasm']), 2)}${f(med(r.ratio.js), 1)}${f((med(r.frac) ?? 0) * 100, 0)}`);
+      `${f(med(r.g['tfjs-wasm']))}${f(med(r.g['jax-js-wasm']))}${f(med(r.ratio['tfjs-wasm']), 2)}${f(med(r.ratio['jax-js-wasm']), 2)}` +
+      `${f(med(r.ratio.js), 1)}${f((med(r.frac) ?? 0) * 100, 0)}`);
   }
   console.log('attention: tfjs has no fused causal attention kernel, so only js and wasm are compared.');
 }
