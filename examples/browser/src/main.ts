@@ -3,6 +3,7 @@
 // URL parameters preset the form (?steps=80&width=32&autotrain=1), which the browser test uses.
 
 import type { InspectReply, ModelInfo, ModelSettings, Prob, Request, TraceReply, TrainProgress } from './protocol.js';
+import { alignCard } from './align-card.js';
 import { SAMPLES } from './sample-text.js';
 import { LossChart } from './views/chart.js';
 import { el } from './views/dom.js';
@@ -18,7 +19,7 @@ let nextId = 1;
 const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
 worker.onmessage = (e: MessageEvent) => {
   const m = e.data;
-  if ('event' in m) return onProgress(m as TrainProgress);
+  if ('event' in m) return m.event === 'reward' ? align.onStep(m.step, m.loss) : onProgress(m as TrainProgress);
   const p = pending.get(m.rid);
   pending.delete(m.rid);
   if (m.error !== undefined) p?.fail(new Error(m.error));
@@ -38,11 +39,15 @@ let trained = false, training = false, lastLoss = NaN, tokPerSec = 0;
 let inspected: InspectReply | null = null, selected = 0;
 let trace: TraceReply | null = null;
 
+let trainedText = '';
+const align = alignCard(call, () => trainedText || textArea.value);
+
 function setStatus(text: string): void { $('status').textContent = text; }
 function setBusy(): void {
   $<HTMLButtonElement>('train').disabled = training;
   $<HTMLButtonElement>('stop').disabled = !training;
   for (const id of ['generate', 'inspect', 'save']) $<HTMLButtonElement>(id).disabled = training || !trained;
+  align.enable(!training && trained);
 }
 
 // ---- 1. text ----
@@ -73,16 +78,16 @@ function onProgress(p: TrainProgress): void {
     chart.addStep(p.step, p.loss);
     lastLoss = p.loss; tokPerSec = p.tokensPerSec;
     setStatus(`Training: step ${p.step} of ${p.steps}, loss ${p.loss.toFixed(3)}, ${Math.round(p.tokensPerSec).toLocaleString()} tokens/s`);
-  } else if (p.valLoss !== null) {
+  } else if (p.event === 'eval' && p.valLoss !== null) {
     chart.addVal(p.step, p.valLoss);
   }
 }
 
 $('train').onclick = async () => {
-  training = true; setBusy();
+  training = true; setBusy(); align.reset();
   try {
     const info = await call<ModelInfo & { lastLoss: number }>({ type: 'train', text: textArea.value, settings: settings() });
-    trained = true;
+    trained = true; trainedText = textArea.value;
     setStatus(`Trained: ${info.params.toLocaleString()} parameters, final loss ${lastLoss.toFixed(3)} ` +
       `(${Math.round(tokPerSec).toLocaleString()} tokens/s on the ${info.backend} backend). Now generate, or look inside below.`);
     document.body.dataset.trained = 'true';
@@ -176,7 +181,7 @@ input('load').onchange = async () => {
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const info = await call<ModelInfo>({ type: 'load', bytes }, [bytes.buffer]);
-    trained = true; setBusy();
+    trained = true; setBusy(); align.reset();
     $('ckpt-status').textContent = `loaded ${file.name}: ${info.params.toLocaleString()} parameters, ${info.vocabSize} tokens`;
     await inspect();
   } catch (e) {

@@ -20,12 +20,15 @@ export type Request =
   | { type: 'neighbours'; id: number }
   | { type: 'generate'; prompt: string; temperature: number; topK: number; topP: number; maxTokens: number; seed: number }
   | { type: 'save' }
-  | { type: 'load'; bytes: Uint8Array };
+  | { type: 'load'; bytes: Uint8Array }
+  | { type: 'alignSamples'; prompts: string[]; k: number; maxTokens: number; seed: number }
+  | { type: 'alignTrain'; records: Ranking[]; steps: number };
 
 export type TrainProgress =
   | { event: 'tokenizer'; vocabSize: number; tokens: number; ms: number }
   | { event: 'step'; step: number; steps: number; loss: number; tokensPerSec: number }
-  | { event: 'eval'; step: number; trainLoss: number; valLoss: number | null };
+  | { event: 'eval'; step: number; trainLoss: number; valLoss: number | null }
+  | { event: 'reward'; step: number; steps: number; loss: number; accuracy: number };
 
 export interface PieceView { id: number; text: string; special: boolean }
 export interface Prob { id: number; text: string; prob: number }
@@ -49,3 +52,18 @@ export interface TraceReply {
 }
 
 export interface ModelInfo { backend: string; params: number; vocabSize: number; config: Record<string, number | boolean> }
+
+/** One prompt's samples and the learner's ranking of them: indices into responses, best first
+ *  (the {"prompt","responses","ranking"} record of DESIGN.md's preference format). */
+export interface Ranking { prompt: string; responses: string[]; ranking: number[] }
+
+export interface RewardReply {
+  /** rewards[g][i]: the reward model's score of records[g].responses[i], before and after training. */
+  before: number[][];
+  after: number[][];
+  /** Pair accuracy on the comparisons of the rankings: how often the preferred sample scores higher. */
+  accuracyBefore: number;
+  accuracyAfter: number;
+  pairs: number;
+  ms: number;
+}

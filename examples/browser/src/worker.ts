@@ -7,6 +7,7 @@ import {
   type Backend, type Tokenizer,
 } from 'glassgpt';
 import type { InspectReply, ModelInfo, Prob, Request, TraceReply, TrainProgress } from './protocol.js';
+import { trainReward, writeSamples } from './align-work.js';
 
 let be: Backend;
 let tok: Tokenizer | null = null;
@@ -104,6 +105,16 @@ const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => 
     model = loaded.model;
     tok = tokenizerFromJSON(loaded.tokenizer);
     return info();
+  },
+
+  alignSamples({ prompts, k, maxTokens, seed }) {
+    const { model: m, tok: t } = need();
+    return writeSamples(m, t, prompts, k, maxTokens, seed);
+  },
+
+  alignTrain({ records, steps }) {
+    const { model: m, tok: t } = need();
+    return trainReward(m, t, records, steps, (s) => progress({ event: 'reward', step: s.step, steps, loss: s.loss, accuracy: s.accuracy }));
   },
 };
 
