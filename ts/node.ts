@@ -5,3 +5,4 @@ export { writeFileAtomic } from './io/save-node.js';
 export { saveTrainingCheckpoint, loadModelDir, loadTrainerState, MODEL_FILE, STATE_FILE } from './train/checkpoint-node.js';
 export { brownText, brownPrefix, brownFiles, brownFileText, untag } from './data/brown.js';
 export { saveModelDir, loadChatModel, saveRewardModelDir, loadRewardModelDir, savePolicyDir } from './align/checkpoint-node.js';
+export { FileTokens, writeTokenFile } from './train/data-node.js';

@@ -35,6 +35,22 @@ describe('glassgpt train', () => {
     expect(steps).toEqual([13, 14, 15, 16]);
   });
 
+  it('trains from a uint16 token file with the tokenizer that made it', async () => {
+    const { CharTokenizer } = await import('../../ts/tokenizer/char.js');
+    const { writeTokenFile } = await import('../../ts/train/data-node.js');
+    const text = await readFile(data, 'utf8');
+    const tok = CharTokenizer.fromText(text);
+    const bin = join(dir, 'train.bin'), tokJson = join(dir, 'tok.json');
+    writeTokenFile(bin, tok.encode(text));
+    await writeFile(tokJson, JSON.stringify(tok.toJSON()));
+    const r = await runCli(['train', '--data', bin, '--tokenizer', tokJson, ...tiny, '--steps', '3', '--eval-iters', '1', '--out', join(dir, 'bin-run'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({ type: 'done', step: 3 });
+    const bad = await runCli(['train', '--data', bin, ...tiny, '--steps', '1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/holds token ids: give the tokenizer that made them/);
+  });
+
   it('rejects bad arguments with a message and exit code 2', async () => {
     const cases: [string[], RegExp][] = [
       [['train'], /--data is required/],

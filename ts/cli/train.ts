@@ -10,7 +10,8 @@ import { createBackend, type BackendName } from '../backend/index.js';
 import { GPT } from '../model/gpt.js';
 import type { GPTConfig } from '../model/config.js';
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
-import { packTokens, splitTokens } from '../train/data.js';
+import { packTokens, splitTokens, type TokenSource } from '../train/data.js';
+import { FileTokens } from '../train/data-node.js';
 import { saveTrainingCheckpoint, loadModelDir, loadTrainerState } from '../train/checkpoint-node.js';
 import { tokenizerFromJSON } from '../tokenizer/json.js';
 import type { Tokenizer } from '../tokenizer/types.js';
@@ -39,7 +40,9 @@ const OPTIONS = {
   json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
 } as const;
 
-const HELP = `usage: glassgpt train --data FILE|brown [options]
+const HELP = `usage: glassgpt train --data FILE|brown|TOKENS.bin [options]
+  --data                   a UTF-8 text file, "brown" (the Brown corpus), or a uint16 token file
+                           (nanoGPT's train.bin; read window by window, never loaded whole)
   --tokenizer char|bpe:N|gpt2:DIR|FILE.json   (default char)
   --preset baby            nanoGPT's baby GPT on CPU (4 layers, 4 heads, 128 embd, block 64, batch 12, lr 1e-3, 2000 steps)
   --n-layer --n-head --n-embd --block-size --dropout --bias     model shape (override the preset)
@@ -88,7 +91,12 @@ async function train(v: Record<string, string | boolean | undefined>): Promise<n
 
   const progress = new Progress(trainOpts.steps, reportMode(Boolean(v.json)));
   const backend = await createBackend(backendName);
-  const text = readCorpus(v.data as string);
+  // A .bin is already tokens (nanoGPT's uint16 format), read window by window from disk.
+  const tokenFile = (v.data as string).endsWith('.bin');
+  if (tokenFile && !v.resume && /^(char|bpe:\d+)$/.test(v.tokenizer as string)) {
+    throw new UsageError(`--data ${v.data} holds token ids: give the tokenizer that made them (--tokenizer FILE.json or gpt2:DIR)`);
+  }
+  const text = tokenFile ? '' : readCorpus(v.data as string);
 
   let model: GPT, tokenizer: Tokenizer, resumeStep = -1;
   if (v.resume) {
@@ -98,15 +106,20 @@ async function train(v: Record<string, string | boolean | undefined>): Promise<n
     model = dir.model; tokenizer = tokenizerFromJSON(dir.tokenizer); resumeStep = dir.step;
     progress.line(`resuming from ${out} at step ${dir.step}`);
   } else {
-    progress.line(`tokenizing ${(text.length / 1e6).toFixed(2)} M characters with ${v.tokenizer}`);
+    if (!tokenFile) progress.line(`tokenizing ${(text.length / 1e6).toFixed(2)} M characters with ${v.tokenizer}`);
     tokenizer = makeTokenizer(v.tokenizer as string, text);
     model = new GPT(backend, { ...modelOpts, vocabSize: tokenizer.vocabSize }, { seed: trainOpts.seed ?? 1337 });
   }
-  const tokens = packTokens(tokenizer.encode(text), tokenizer.vocabSize);
-  const { train, val } = splitTokens(tokens, valFraction);
+  let train: TokenSource, val: TokenSource;
+  if (tokenFile) {
+    ({ train, val } = FileTokens.split(v.data as string, valFraction));
+  } else {
+    ({ train, val } = splitTokens(packTokens(tokenizer.encode(text), tokenizer.vocabSize), valFraction));
+  }
+  const nTokens = train.length + val.length;
   const trainer = new Trainer(model, { ...trainOpts, steps: trainOpts.steps, train, val: valFraction > 0 ? val : undefined });
   if (resumeStep >= 0) await loadTrainerState(out, trainer, resumeStep);
-  progress.line(`${backend.name} backend · ${(model.numParams() / 1e6).toFixed(2)} M parameters · ${tokens.length.toLocaleString('en-US')} tokens (vocab ${tokenizer.vocabSize}) · ${trainer.B}×${trainer.T} per step`);
+  progress.line(`${backend.name} backend · ${(model.numParams() / 1e6).toFixed(2)} M parameters · ${nTokens.toLocaleString('en-US')} tokens (vocab ${tokenizer.vocabSize}) · ${trainer.B}×${trainer.T} per step`);
 
   const tokJSON = JSON.stringify(tokenizer.toJSON());
   const curve: LossPoint[] = [], valCurve: LossPoint[] = [];

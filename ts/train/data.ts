@@ -1,6 +1,6 @@
 // Token data for next-token prediction: a token stream split into train/val, and seeded random
 // windows of blockSize+1 tokens cut into batches (nanoGPT's get_batch). Tokens are stored once,
-// in the narrowest typed array that holds the vocabulary; a Node-only FileTokens in data-node.ts
+// in the narrowest typed array that holds the vocabulary; the Node-only FileTokens (data-node.ts)
 // reads windows straight from a token file instead, for corpora too big to hold.
 
 import type { Rng } from '../tensor/random.js';
