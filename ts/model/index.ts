@@ -14,7 +14,7 @@
 //   });
 //   const bytes = saveCheckpoint(model, { tokenizer: tokenizerJson }); // loads in PyTorch too
 
-export { GPT, type GPTOutput, type TokenBatch } from './gpt.js';
+export { GPT, type GPTOutput, type TokenBatch, type KVCacheBuffers, type CacheOptions } from './gpt.js';
 export { makeConfig, parameterSpecs, DEFAULT_CONFIG, ConfigError, type GPTConfig } from './config.js';
 export { initGPT2 } from './init.js';
 export { saveCheckpoint, loadCheckpoint, loadWeights, CheckpointError, type CheckpointOptions } from './checkpoint.js';
