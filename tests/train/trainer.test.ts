@@ -54,14 +54,16 @@ describe.each(backends.map((b) => [b.name, b] as const))('Trainer on %s', (_name
     expect(events.filter((e) => e.type === 'eval')).toHaveLength(2);
   });
 
-  it('resumes bit-exactly: 20 straight steps = 10 + save + load + 10', async () => {
-    const straight = new Trainer(new GPT(be, config, { seed: 3 }), opts());
+  it.each([0, 0.2])('resumes bit-exactly with dropout %s: 20 straight steps = 10 + save + load + 10', async (dropout) => {
+    const cfg = { ...config, dropout };
+    const straight = new Trainer(new GPT(be, cfg, { seed: 3 }), opts());
     await drain(straight);
     const dir = await mkdtemp(join(tmpdir(), 'gg-resume-'));
-    const first = new Trainer(new GPT(be, config, { seed: 3 }), opts());
+    const first = new Trainer(new GPT(be, cfg, { seed: 3 }), opts());
     await drain(first, 10);
     await saveTrainingCheckpoint(dir, first, '{"note":"tokenizer json"}');
     const { model, step, tokenizer } = await loadModelDir(be, dir);
+    expect(model.config.dropout).toBe(dropout); // the config rides in the checkpoint
     expect(step).toBe(10);
     expect(tokenizer).toBe('{"note":"tokenizer json"}');
     const resumed = new Trainer(model, opts());

@@ -55,8 +55,10 @@ export class GPT {
   readonly params: ParameterStore;
   /** nanoGPT's module.train()/eval(): dropout is active only while training. */
   training = true;
-  private dropoutSeed: number;
-  private dropoutCalls = 0;
+  /** Where the dropout masks come from: mask i is drawn from seed + i·φ (a Weyl sequence).
+   *  Training checkpoints save it, so a resumed run draws the masks an uninterrupted one would. */
+  dropoutState = { seed: 0, calls: 0 };
+
 
   /** A freshly initialised GPT (GPT-2 init from `seed`). */
   constructor(readonly backend: Backend, config: Partial<GPTConfig> = {}, opts: { seed?: number } = {}) {
@@ -64,7 +66,7 @@ export class GPT {
     const seed = opts.seed ?? 1337;
     this.params = new ParameterStore(backend, parameterSpecs(this.config));
     initGPT2(this.params, this.config, seed);
-    this.dropoutSeed = (seed ^ 0x5bd1e995) >>> 0;
+    this.dropoutState.seed = (seed ^ 0x5bd1e995) >>> 0;
   }
 
   train(): this { this.training = true; return this; }
@@ -104,7 +106,7 @@ export class GPT {
       throw new ShapeError(`GPT.forward: targets [${tgt.shape.join(', ')}] do not match ids [${B}, ${T}]`);
     }
     if (kv && tgt) throw new ShapeError('GPT.forward: no targets with a KV cache (it is for generation)');
-    const { hidden, att, residuals } = this.features(idx, kv);
+    const { hidden, att, residuals } = this.run(idx, kv);
     const last = kv ? this.lastPositions(hidden) : hidden; // (B, 1, C) when decoding
     const logits = linearT(last, this.p('wte.weight')); // (B, T, V): the head tied to wte
     const loss = tgt ? crossEntropy(logits, tgt, IGNORE_INDEX) : null;
@@ -114,9 +116,13 @@ export class GPT {
   /** The final hidden state [B, T, C] after ln_f, without the LM head (InstructGPT's reward
    *  model puts a scalar head here instead), and the attention maps. forward() uses it. */
   features(ids: TokenBatch, kv?: CacheOptions): { hidden: Tensor; att: Tensor[]; residuals: Tensor[] } {
+    return this.run(this.batch(ids, 'ids', false), kv);
+  }
+
+  /** The blocks on ids already checked against the vocabulary (idx [B, T], i32). */
+  private run(idx: Tensor, kv?: CacheOptions): { hidden: Tensor; att: Tensor[]; residuals: Tensor[] } {
     const { blockSize, nHead, nLayer, bias } = this.config;
     const be = this.backend;
-    const idx = this.batch(ids, 'ids', false);
     const [B, T] = idx.shape;
     if (T > blockSize) throw new ShapeError(`GPT.forward: sequence length ${T} exceeds blockSize ${blockSize}`);
     const start = kv ? this.checkCache(kv, B, T) : 0;
@@ -186,7 +192,8 @@ export class GPT {
   private drop(x: Tensor): Tensor {
     if (!this.training || this.config.dropout === 0) return x;
     // a fresh mask per call: the seed walks a Weyl sequence from the model's seed
-    const seed = (this.dropoutSeed + Math.imul(++this.dropoutCalls, 0x9e3779b1)) >>> 0;
+    const d = this.dropoutState;
+    const seed = (d.seed + Math.imul(++d.calls, 0x9e3779b1)) >>> 0;
     return dropout(x, this.config.dropout, seed, true);
   }
 

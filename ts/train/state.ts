@@ -1,7 +1,7 @@
 // The optimizer half of a training checkpoint: AdamW's moments by parameter name
-// (exp_avg.<name>, exp_avg_sq.<name>, PyTorch's state names) plus step, Adam's t and the batch
-// RNG state in the metadata: everything besides the weights that a resume needs to continue
-// bit for bit.
+// (exp_avg.<name>, exp_avg_sq.<name>, PyTorch's state names) plus step, Adam's t, the batch
+// RNG state and the model's dropout-mask counter in the metadata: everything besides the weights
+// that a resume needs to continue bit for bit.
 
 import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
 import type { GPT } from '../model/gpt.js';
@@ -26,6 +26,7 @@ export function writeTrainState(model: GPT, opt: AdamW, c: TrainCounters): Uint8
   }
   return writeSafetensors(tensors, {
     kind: 'glassgpt-train-state', step: String(c.step), adam_t: String(opt.t), rng: String(c.rng),
+    dropout_seed: String(model.dropoutState.seed), dropout_calls: String(model.dropoutState.calls),
     adamw: JSON.stringify(opt.opts),
   });
 }
@@ -49,5 +50,6 @@ export function readTrainState(bytes: Uint8Array, model: GPT, opt: AdamW): Train
     }
   }
   opt.t = int('adam_t');
+  model.dropoutState = { seed: int('dropout_seed'), calls: int('dropout_calls') };
   return { step: int('step'), rng: int('rng') };
 }
