@@ -18,6 +18,8 @@ export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', proce
   .find((p) => p !== '' && existsSync(p)) ?? null;
 export const SKIP_REASON = CHROMIUM ? '' :
   'no Chromium at /usr/bin/chromium: install it (apt-get install chromium, or `node scripts/setup.mjs --browser`) to run the browser tests';
+// CI installs Chromium, so there a missing browser is a failure, never a quiet skip.
+if (SKIP_REASON && process.env.CI) throw new Error(SKIP_REASON);
 
 /** Why the package cannot be bundled yet, or '' when dist/ holds the built library and kernels. */
 export function packageProblem(pkgDir = process.env.GLASSGPT_PACKAGE_DIR ?? ROOT): string {
