@@ -12,17 +12,20 @@ const GELU_C: f32 = 0.044_715;
 /// Computed as x·σ(2u), the same function (0.5·(1 + tanh u) = σ(2u)) for one exp and one
 /// division instead of tanh's exp, division and polynomial: about half the work.
 pub fn gelu_forward(out: &mut [f32], inp: &[f32], n: usize) {
-    map4(&mut out[..n], &inp[..n], |x| x.mul(sigmoid2(inner(x))));
+    let k = ExpK::new();
+    map4(&mut out[..n], &inp[..n], |x| x.mul(sigmoid2(inner(x, &k), &k)));
 }
 
 /// dinp [n] += gelu'(inp)·dout; inp, dout [n]. With s = σ(2u): gelu' = s + 2x·s·(1 − s)·u',
 /// which is 0.5·(1 + tanh u) + 0.5·x·sech²u·u' rewritten (sech²u = 4s(1 − s)).
 pub fn gelu_backward(dinp: &mut [f32], inp: &[f32], dout: &[f32], n: usize) {
     let (dinp, inp, dout) = (&mut dinp[..n], &inp[..n], &dout[..n]);
+    let k = ExpK::new();
     let f = |x: V, d: V, acc: V| {
-        let s = sigmoid2(inner(x));
-        let du = V::splat(GELU_SCALE).mul(V::splat(1.0).add(V::splat(3.0 * GELU_C).mul(x).mul(x)));
-        let g = s.add(x.add(x).mul(s).mul(V::splat(1.0).sub(s)).mul(du));
+        let s = sigmoid2(inner(x, &k), &k);
+        let c = &k.0;
+        let du = c[16].mul(c[12].add(c[18].mul(x).mul(x)));
+        let g = s.add(x.add(x).mul(s).mul(c[12].sub(s)).mul(du));
         acc.add(g.mul(d))
     };
     let mut cd = dinp.chunks_exact_mut(4);
@@ -39,10 +42,10 @@ pub fn gelu_backward(dinp: &mut [f32], inp: &[f32], dout: &[f32], n: usize) {
 
 /// σ(2u) = 1 / (1 + e^(−2u)); e^(−2u) = +inf for very negative u gives exactly 0.
 #[inline(always)]
-fn sigmoid2(u: V) -> V { V::splat(1.0).div(V::splat(1.0).add(exp4(u.add(u).mul(V::splat(-1.0))))) }
+fn sigmoid2(u: V, k: &ExpK) -> V { k.0[12].div(k.0[12].add(exp4k(u.add(u).mul(k.0[19]), k))) }
 
 #[inline(always)]
-fn inner(x: V) -> V { V::splat(GELU_SCALE).mul(x.add(V::splat(GELU_C).mul(x).mul(x).mul(x))) }
+fn inner(x: V, k: &ExpK) -> V { k.0[16].mul(x.add(k.0[17].mul(x).mul(x).mul(x))) }
 
 /// math::exp4 bit for bit, with n's integer taken from the rounding sum's bits instead of a
 /// float → int conversion (i32x4.trunc_sat_f32x4 is a 7-instruction sequence on x64 in V8):
@@ -52,7 +55,7 @@ fn inner(x: V) -> V { V::splat(GELU_SCALE).mul(x.add(V::splat(GELU_C).mul(x).mul
 pub(crate) fn exp4(x: V) -> V {
     const ROUND: f32 = 12_582_912.0;
     let xc = x.min(V::splat(88.722_83)).max(V::splat(-87.336_55));
-    let tr = xc.mul(V::splat(1.442_695_040_888_963_4)).add(V::splat(ROUND));
+    let tr = xc.mul(V::splat(core::f32::consts::LOG2_E)).add(V::splat(ROUND));
     let n = tr.sub(V::splat(ROUND));
     let r = xc.sub(n.mul(V::splat(0.693_359_375))).sub(n.mul(V::splat(-2.121_944_4e-4)));
     let r2 = r.mul(r);
@@ -71,6 +74,77 @@ pub(crate) fn exp4(x: V) -> V {
     let y = x.gt(V::splat(88.722_83)).select(V::splat(f32::INFINITY), y);
     let y = x.lt(V::splat(-87.336_55)).select(V::zero(), y);
     x.ne(x).select(x, y)
+}
+
+/// exp4's constants as splatted vectors, read once from memory: V8 builds each v128.const in
+/// a loop from immediates (several instructions each, ~20 per exp), while a register or a
+/// stack reload is one instruction.
+#[derive(Clone, Copy)]
+pub(crate) struct ExpK([V; 20]);
+static EXP_K: [f32; 20] = [
+    88.722_83, -87.336_55, // 0, 1: the clamp (math.rs's EXP_HI, EXP_LO)
+    core::f32::consts::LOG2_E, 12_582_912.0, // 2, 3: log2 e, ROUND = 1.5·2^23
+    0.693_359_375, -2.121_944_4e-4, // 4, 5: LN2_HI, LN2_LO
+    1.987_569_1e-4, 1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1, // 6-11
+    1.0, f32::INFINITY, // 12, 13
+    f32::from_bits(127), f32::from_bits(0x4b40_0000), // 14, 15: the exponent bias, ROUND's bits (i32 lanes)
+    GELU_SCALE, GELU_C, 3.0 * GELU_C, -1.0, // 16-19: gelu's (they ride along)
+];
+impl ExpK {
+    #[inline(always)]
+    pub(crate) fn new() -> ExpK {
+        let t = core::hint::black_box(&EXP_K);
+        ExpK(core::array::from_fn(|i| V::splat(t[i])))
+    }
+}
+
+/// exp4 (bit for bit) on constants held in `k`.
+#[inline(always)]
+pub(crate) fn exp4k(x: V, k: &ExpK) -> V {
+    let k = &k.0;
+    let xc = x.min(k[0]).max(k[1]);
+    let tr = xc.mul(k[2]).add(k[3]);
+    let n = tr.sub(k[3]);
+    let r = xc.sub(n.mul(k[4])).sub(n.mul(k[5]));
+    let r2 = r.mul(r);
+    let mut p = k[6];
+    p = p.mul(r).add(k[7]);
+    p = p.mul(r).add(k[8]);
+    p = p.mul(r).add(k[9]);
+    p = p.mul(r).add(k[10]);
+    p = p.mul(r).add(k[11]);
+    let er = p.mul(r2).add(r).add(k[12]);
+    let ni = tr.bits().sub(k[15].bits());
+    let h = ni.shr(1);
+    let s1 = h.add(k[14].bits()).shl(23).as_f32();
+    let s2 = ni.sub(h).add(k[14].bits()).shl(23).as_f32();
+    let y = er.mul(s1).mul(s2);
+    let y = x.gt(k[0]).select(k[13], y);
+    let y = x.lt(k[1]).select(V::zero(), y);
+    x.ne(x).select(x, y)
+}
+
+/// exp4k for x ≤ 0 (softmax's x − max), the same bits there (NaN in → a NaN out): no upper
+/// clamp or +inf select, and one 2^n factor, since n ∈ [−126, 0] keeps it normal and a product
+/// by a power of two rounds once either way.
+#[inline(always)]
+pub(crate) fn exp4k_nonpos(x: V, k: &ExpK) -> V {
+    let k = &k.0;
+    let xc = x.max(k[1]);
+    let tr = xc.mul(k[2]).add(k[3]);
+    let n = tr.sub(k[3]);
+    let r = xc.sub(n.mul(k[4])).sub(n.mul(k[5]));
+    let r2 = r.mul(r);
+    let mut p = k[6];
+    p = p.mul(r).add(k[7]);
+    p = p.mul(r).add(k[8]);
+    p = p.mul(r).add(k[9]);
+    p = p.mul(r).add(k[10]);
+    p = p.mul(r).add(k[11]);
+    let er = p.mul(r2).add(r).add(k[12]);
+    let ni = tr.bits().sub(k[15].bits());
+    let y = er.mul(ni.add(k[14].bits()).shl(23).as_f32());
+    x.lt(k[1]).select(V::zero(), y)
 }
 
 /// out[i] = f(inp[i]) four lanes at a time; the tail runs the same lane code on a splat.
@@ -165,7 +239,8 @@ pub(crate) fn map4_in_place(x: &mut [f32], f: impl Fn(V) -> V) {
 
 /// gelu_forward with out = inp.
 pub fn gelu_in_place(x: &mut [f32]) {
-    map4_in_place(x, |x| x.mul(sigmoid2(inner(x))));
+    let k = ExpK::new();
+    map4_in_place(x, |x| x.mul(sigmoid2(inner(x, &k), &k)));
 }
 
 /// softmax_forward with out = inp [rows, n].
@@ -197,9 +272,17 @@ mod tests {
                           -87.33655, -87.33656, -200.0, 200.0, 1e-30, -1e-30];
         for i in 0..=400_000 { xs.push(-100.0 + 200.0 * (i as f32 / 400_000.0)); }
         for i in 0..=100_000 { xs.push(-1.0 + 2.0 * (i as f32 / 100_000.0)); }
+        for i in 0..=200_000 { xs.push(-87.4 + 1.0 * (i as f32 / 200_000.0)); }
+        for i in 0..=200_000 { xs.push(-1e-3 * (i as f32 / 200_000.0)); }
         for x in xs {
             let (a, b) = (super::exp4(V::splat(x)).lane(0), crate::math::exp4(V::splat(x)).lane(0));
             assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()), "exp4({x}): {a} vs {b}");
+            let c = super::exp4k(V::splat(x), &super::ExpK::new()).lane(0);
+            if x <= 0.0 || x.is_nan() {
+                let d = super::exp4k_nonpos(V::splat(x), &super::ExpK::new()).lane(0);
+                assert!(d.to_bits() == b.to_bits() || (d.is_nan() && b.is_nan()), "exp4k_nonpos({x}): {d} vs {b}");
+            }
+            assert!(c.to_bits() == b.to_bits() || (c.is_nan() && b.is_nan()), "exp4k({x}): {c} vs {b}");
         }
     }
 }

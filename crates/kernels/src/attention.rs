@@ -3,7 +3,7 @@
 // [B, T, 3C] straight from c_attn). Dot products over the head size run in f32x4 lanes, four
 // keys at a time so each load of q serves four products; att·v accumulates 16 columns at a time.
 
-use crate::activation::{max_of, scale_in_place};
+use crate::activation::{exp4k_nonpos, max_of, scale_in_place, ExpK};
 use crate::matmul::{gemm_strided, Mat};
 use crate::simd::{dot, V};
 use std::cell::RefCell;
@@ -206,6 +206,7 @@ fn forward_direct(out: &mut [f32], att: &mut [f32], qkv: &[f32], b: usize, t: us
     let (hs, c3) = (c / h, 3 * c);
     let scale = 1.0 / (hs as f32).sqrt();
     let tp = t.div_ceil(8) * 8 + 8; // + 8: no power-of-two row stride (cache-set conflicts)
+    let ek = ExpK::new();
     SCRATCH.with(|cell| {
         let s = &mut *cell.borrow_mut();
         if s.len() < hs * tp + t * hs { s.resize(hs * tp + t * hs, 0.0); }
@@ -232,7 +233,7 @@ fn forward_direct(out: &mut [f32], att: &mut [f32], qkv: &[f32], b: usize, t: us
                         let row = &mut a[ti * t..][..t];
                         let (live, masked) = row.split_at_mut(ti + 1);
                         let mx = max_of(live);
-                        let sum = exp_sum_in_place(live, mx);
+                        let sum = exp_sum_k(live, mx, &ek);
                         scale_in_place(live, 1.0 / sum);
                         masked.fill(0.0);
                     }
@@ -246,6 +247,22 @@ fn forward_direct(out: &mut [f32], att: &mut [f32], qkv: &[f32], b: usize, t: us
             }
         }
     });
+}
+
+/// exp_sum_in_place (the same bits; the row holds x − max ≤ 0) on constants held in `k`.
+fn exp_sum_k(row: &mut [f32], max: f32, k: &ExpK) -> f32 {
+    let vm = V::splat(max);
+    let mut acc = V::zero();
+    let mut c = row.chunks_exact_mut(4);
+    for v in &mut c {
+        let e = exp4k_nonpos(V::load(v).sub(vm), k);
+        e.store(v);
+        acc = acc.add(e);
+    }
+    let mut s = acc.hsum();
+    // leftovers
+    for o in c.into_remainder() { *o = exp4k_nonpos(V::splat(*o - max), k).lane(0); s += *o; }
+    s
 }
 
 /// row[i] = exp(row[i] − max) in place; returns the sum (lanes, then the tail, as exp_sum).
