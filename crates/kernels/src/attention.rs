@@ -151,10 +151,20 @@ fn rows_into(dst: &mut [f32], src: &[f32], rs: usize, t: usize, hs: usize) {
 }
 
 /// dst [hs, tp] ← the hs-wide rows src[j·rs ..] for j < t as columns, zero-padded to tp.
+/// hs is a multiple of 4 (4×4 register transposes).
 fn transpose_into(dst: &mut [f32], src: &[f32], rs: usize, t: usize, hs: usize, tp: usize) {
+    let t4 = t - t % 4;
+    for j in (0..t4).step_by(4) {
+        for i in (0..hs).step_by(4) {
+            let r = V::transpose4(V::load(&src[j * rs + i..]), V::load(&src[(j + 1) * rs + i..]),
+                                  V::load(&src[(j + 2) * rs + i..]), V::load(&src[(j + 3) * rs + i..]));
+            for (q, v) in r.iter().enumerate() { v.store(&mut dst[(i + q) * tp + j..]); }
+        }
+    }
     for i in 0..hs {
         let d = &mut dst[i * tp..][..tp];
-        for (j, x) in d.iter_mut().enumerate().take(t) { *x = src[j * rs + i]; }
+        // leftovers: the last t % 4 keys, then the zero padding
+        for (j, x) in d.iter_mut().enumerate().take(t).skip(t4) { *x = src[j * rs + i]; }
         d[t..].fill(0.0);
     }
 }
@@ -267,17 +277,7 @@ fn exp_sum_k(row: &mut [f32], max: f32, k: &ExpK) -> f32 {
 
 /// row[i] = exp(row[i] − max) in place; returns the sum (lanes, then the tail, as exp_sum).
 pub(crate) fn exp_sum_in_place(row: &mut [f32], max: f32) -> f32 {
-    let mut acc = V::zero();
-    let mut c = row.chunks_exact_mut(4);
-    for v in &mut c {
-        let e = crate::activation::exp4(V::load(v).sub(V::splat(max)));
-        e.store(v);
-        acc = acc.add(e);
-    }
-    let mut s = acc.hsum();
-    // leftovers
-    for o in c.into_remainder() { *o = crate::math::exp(*o - max); s += *o; }
-    s
+    exp_sum_k(row, max, &ExpK::new())
 }
 
 /// dqkv [B, T, 3C] += gradient of attention_forward given dout [B, T, C], qkv and att
