@@ -113,6 +113,33 @@ fn tile(a: &[f32], rows: [usize; 4], aks: usize, b: &[f32], bs: usize, k: usize)
     c
 }
 
+/// `tile` for A packed as [k, 4] (a strip): one A pointer, the four splats at constant offsets.
+#[inline(always)]
+fn tile_strip(ap: &[f32], b: &[f32], bs: usize, k: usize) -> [[V; 2]; 4] {
+    let mut c = [[V::zero(); 2]; 4];
+    if k == 0 { return c; }
+    assert!(4 * k <= ap.len() && (k - 1) * bs + 8 <= b.len());
+    let mut pa = ap.as_ptr() as usize;
+    let end = pa + 16 * k;
+    let mut pb = b.as_ptr() as usize;
+    let sb = 4 * bs;
+    while pa != end {
+        // SAFETY: step p reads ap[4p ..][..4] and b[p·bs ..][..8], inside ap and b (asserted).
+        unsafe {
+            let b0 = V::load_at(pb);
+            let b1 = V::load_at(pb + 16);
+            for (r, cr) in c.iter_mut().enumerate() {
+                let x = V::splat_at(pa + 4 * r);
+                cr[0] = cr[0].add(x.mul(b0));
+                cr[1] = cr[1].add(x.mul(b1));
+            }
+            pa += 16;
+            pb += sb;
+        }
+    }
+    c
+}
+
 /// Stores rows 0..nr of a tile at out[r·ld + j ..][..nc] (nc ≤ 8), times `scale`, added onto
 /// out when `add`.
 #[inline(always)]
@@ -410,11 +437,10 @@ fn backward_direct(dqkv: &mut [f32], dout: &[f32], qkv: &[f32], att: &[f32], b: 
                     let k = t - j0;
                     strip(sd, dpre, t, j0, nr, k);
                     strip(sa, a, t, j0, nr, k);
-                    let cr = [0, 1, 2, 3];
                     for d in (0..hs).step_by(8) {
-                        let acc = tile(sd, cr, 4, &qb[j0 * hs + d..], hs, k);
+                        let acc = tile_strip(sd, &qb[j0 * hs + d..], hs, k);
                         put(&mut dx[j0 * c3 + ko + d..], c3, &acc, nr, 8, None, true);
-                        let acc = tile(sa, cr, 4, &yb[j0 * hs + d..], hs, k);
+                        let acc = tile_strip(sa, &yb[j0 * hs + d..], hs, k);
                         put(&mut dx[j0 * c3 + vo + d..], c3, &acc, nr, 8, None, true);
                     }
                 }
