@@ -3,7 +3,7 @@
 // Also the row helpers (max, exp-and-sum) that loss.rs and attention.rs share.
 
 use crate::math::log;
-use crate::simd::V;
+use crate::simd::{V, VI};
 
 const GELU_SCALE: f32 = 0.797_884_56; // √(2/π)
 const GELU_C: f32 = 0.044_715;
@@ -76,19 +76,7 @@ impl ExpK {
 #[inline(always)]
 pub(crate) fn exp4k(x: V, k: &ExpK) -> V {
     let k = &k.0;
-    let xc = x.min(k[0]).max(k[1]);
-    let tr = xc.mul(k[2]).add(k[3]);
-    let n = tr.sub(k[3]);
-    let r = xc.sub(n.mul(k[4])).sub(n.mul(k[5]));
-    let r2 = r.mul(r);
-    let mut p = k[6];
-    p = p.mul(r).add(k[7]);
-    p = p.mul(r).add(k[8]);
-    p = p.mul(r).add(k[9]);
-    p = p.mul(r).add(k[10]);
-    p = p.mul(r).add(k[11]);
-    let er = p.mul(r2).add(r).add(k[12]);
-    let ni = tr.bits().sub(k[15].bits());
+    let (er, ni) = exp_core(x.min(k[0]).max(k[1]), k);
     let h = ni.shr(1);
     let s1 = h.add(k[14].bits()).shl(23).as_f32();
     let s2 = ni.sub(h).add(k[14].bits()).shl(23).as_f32();
@@ -98,13 +86,10 @@ pub(crate) fn exp4k(x: V, k: &ExpK) -> V {
     x.ne(x).select(x, y)
 }
 
-/// exp4k for x ≤ 0 (softmax's x − max), the same bits there (NaN in → a NaN out): no upper
-/// clamp or +inf select, and one 2^n factor, since n ∈ [−126, 0] keeps it normal and a product
-/// by a power of two rounds once either way.
+/// What both exps share, on a clamped xc: x = n·ln2 + r, e^r by the polynomial; returns e^r and
+/// the integer n (read from the bits of the rounding sum).
 #[inline(always)]
-pub(crate) fn exp4k_nonpos(x: V, k: &ExpK) -> V {
-    let k = &k.0;
-    let xc = x.max(k[1]);
+fn exp_core(xc: V, k: &[V; 20]) -> (V, VI) {
     let tr = xc.mul(k[2]).add(k[3]);
     let n = tr.sub(k[3]);
     let r = xc.sub(n.mul(k[4])).sub(n.mul(k[5]));
@@ -115,8 +100,16 @@ pub(crate) fn exp4k_nonpos(x: V, k: &ExpK) -> V {
     p = p.mul(r).add(k[9]);
     p = p.mul(r).add(k[10]);
     p = p.mul(r).add(k[11]);
-    let er = p.mul(r2).add(r).add(k[12]);
-    let ni = tr.bits().sub(k[15].bits());
+    (p.mul(r2).add(r).add(k[12]), tr.bits().sub(k[15].bits()))
+}
+
+/// exp4k for x ≤ 0 (softmax's x − max), the same bits there (NaN in → a NaN out): no upper
+/// clamp or +inf select, and one 2^n factor, since n ∈ [−126, 0] keeps it normal and a product
+/// by a power of two rounds once either way.
+#[inline(always)]
+pub(crate) fn exp4k_nonpos(x: V, k: &ExpK) -> V {
+    let k = &k.0;
+    let (er, ni) = exp_core(x.max(k[1]), k);
     let y = er.mul(ni.add(k[14].bits()).shl(23).as_f32());
     x.lt(k[1]).select(V::zero(), y)
 }
