@@ -78,3 +78,13 @@ export class UnknownCharError extends TokenizerError {
     );
   }
 }
+
+/** `value` itself, or JSON.parse of it when it is a string; a parse error names `where`. */
+export function parseJsonIfString(value: unknown, where: string): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch (e) {
+    throw new TokenizerFormatError(where, `not valid JSON: ${(e as Error).message}`);
+  }
+}

@@ -2,7 +2,7 @@
 // BpeTokenizer. Browser-safe: takes the files' contents; node.ts reads them from disk.
 import { BpeTokenizer } from './bpe.js';
 import { buildBpeSpec } from './bpe-json.js';
-import { TokenizerFormatError, describe } from './errors.js';
+import { TokenizerFormatError, describe, parseJsonIfString } from './errors.js';
 import { ENDOFTEXT } from './special.js';
 
 /**
@@ -11,14 +11,7 @@ import { ENDOFTEXT } from './special.js';
  * one special token. Example: fromGpt2Files(enc, bpe).encode("Hello world") → [15496, 995].
  */
 export function fromGpt2Files(encoderJson: string | Record<string, number>, vocabBpe: string): BpeTokenizer {
-  let encoder: unknown = encoderJson;
-  if (typeof encoderJson === 'string') {
-    try {
-      encoder = JSON.parse(encoderJson);
-    } catch (e) {
-      throw new TokenizerFormatError('encoder.json', `not valid JSON: ${(e as Error).message}`);
-    }
-  }
+  const encoder = parseJsonIfString(encoderJson, 'encoder.json');
   if (typeof vocabBpe !== 'string') throw new TokenizerFormatError('vocab.bpe', `expected the file's text, got ${describe(vocabBpe)}`);
   const lines = vocabBpe.split('\n');
   // encoder.py reads bpe_data.split('\n')[1:-1]: skip the "#version: 0.2" header and the last line.

@@ -3,7 +3,7 @@
 import { BpeTokenizer } from './bpe.js';
 import { bpeSpecFromJSON } from './bpe-json.js';
 import { CharTokenizer } from './char.js';
-import { TokenizerFormatError, describe } from './errors.js';
+import { TokenizerFormatError, describe, parseJsonIfString } from './errors.js';
 import type { Tokenizer, TokenizerJSON } from './types.js';
 
 /**
@@ -11,14 +11,7 @@ import type { Tokenizer, TokenizerJSON } from './types.js';
  * Throws TokenizerFormatError naming the field for anything malformed.
  */
 export function tokenizerFromJSON(json: string | TokenizerJSON | Record<string, unknown>): Tokenizer {
-  let obj: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      obj = JSON.parse(json);
-    } catch (e) {
-      throw new TokenizerFormatError('(root)', `not valid JSON: ${(e as Error).message}`);
-    }
-  }
+  const obj = parseJsonIfString(json, '(root)');
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
     throw new TokenizerFormatError('(root)', `expected an object, got ${describe(obj)}`);
   }
