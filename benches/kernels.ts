@@ -44,17 +44,20 @@ function calibrate(op: Op): number {
   return Math.max(1, Math.ceil(SAMPLE_MS / 1000 / Math.max(s, 1e-7)));
 }
 
-/** The register-only SIMD128 probe exported by the kernels module: GFLOP/s of one sample. */
-export async function peakProbe(): Promise<() => number> {
+/** The register-only SIMD128 probe exported by the kernels module: GFLOP/s of one sample.
+ *  `tile` instead times matmul's 4×8 register tile alone on L1-resident panels (`tile_probe`):
+ *  the ceiling of the GEMM as V8 compiles it, before any packing or cache miss. */
+export async function peakProbe(which: 'peak' | 'tile' = 'peak'): Promise<() => number> {
   const bytes = await readFile(join(root, 'dist', 'glassgpt-simd.wasm'));
   const { instance } = await WebAssembly.instantiate(bytes, {});
-  const probe = instance.exports.peak_probe as (iters: number, seed: number) => number;
-  let iters = 1 << 16, sink = 0;
+  const probe = instance.exports[`${which}_probe`] as (iters: number, seed: number) => number;
+  const flopsPerIter = which === 'peak' ? 12 * 4 * 2 : 2 * 4 * 8 * 256;
+  let iters = 1 << 10, sink = 0;
   for (;;) { const t0 = performance.now(); sink += probe(iters, 1); if (performance.now() - t0 > SAMPLE_MS / 2 || iters > 1 << 28) break; iters *= 2; }
   return () => {
     const t0 = performance.now();
     sink += probe(iters, sink > 1e30 ? 0 : 1); // consumed, so the call cannot be dropped
-    return (iters * 12 * 4 * 2) / ((performance.now() - t0) / 1000) / 1e9;
+    return (iters * flopsPerIter) / ((performance.now() - t0) / 1000) / 1e9;
   };
 }
 
@@ -100,7 +103,8 @@ function rand(be: Backend, n: number, seed: number): Buf {
   return buf;
 }
 
-interface Row { bench: string; shape: Record<string, number>; flops: number; impls: string[]; g: Record<string, number[]>; ratio: Record<string, number[]>; frac: number[] }
+interface Row { bench: string; shape: Record<string, number>; flops: number; impls: string[]; g: Record<string, number[]>; ratio: Record<string, number[]>; frac: Record<string, number[]> }
+const OURS = ['wasm', 'wasm-packed'], THEIRS = ['tfjs-wasm', 'jax-js-wasm', 'js'];
 
 /** Runs the impls interleaved for `rounds` rounds with a peak sample each round. */
 function measure(row: Row, impls: Impl[], rounds: number, peak: () => number): void {
@@ -117,26 +121,41 @@ function measure(row: Row, impls: Impl[], rounds: number, peak: () => number): v
     const p = peak();
     allPeaks.push(p);
     for (const im of impls) (row.g[im.name] ??= []).push(g[im.name]);
-    if (g.wasm) row.frac.push(g.wasm / p);
-    for (const other of ['tfjs-wasm', 'jax-js-wasm', 'js']) if (g[other]) (row.ratio[other] ??= []).push(g.wasm / g[other]);
+    for (const ours of OURS) {
+      if (!g[ours]) continue;
+      (row.frac[ours] ??= []).push(g[ours] / p);
+      for (const other of THEIRS) if (g[other]) (row.ratio[`${ours}/${other}`] ??= []).push(g[ours] / g[other]);
+    }
   }
 }
 
 export async function runKernelBench(opts: { json: boolean; rounds?: number }): Promise<void> {
   const rounds = opts.rounds ?? 5;
-  const [js, wasm, tf, jax, peak] = [await createBackend('js'), await createBackend('wasm'), await tfjsWasm(), await jaxWasm(), await peakProbe()];
-  const peaks: number[] = [];
-  for (let i = 0; i < rounds; i++) peaks.push(peak());
+  const [js, wasm, tf, jax, peak, tile] = [await createBackend('js'), await createBackend('wasm'), await tfjsWasm(), await jaxWasm(), await peakProbe(), await peakProbe('tile')];
+  // the probes up front, and the tile's ceiling as a fraction of the peak sampled around it
+  const peaks: number[] = [], tiles: number[] = [], tileFrac: number[] = [];
+  for (let i = 0; i < 3 * rounds; i++) {
+    const p0 = peak(), t = tile(), p1 = peak();
+    peaks.push(p0, p1); tiles.push(t); tileFrac.push((2 * t) / (p0 + p1));
+  }
+  const ceiling = { gflops: median(tiles), frac: median(tileFrac) };
   const rows: Row[] = [];
   const out = (o: object) => { if (opts.json) console.log(JSON.stringify(o)); };
   out({ bench: 'peak', impl: 'wasm', gflops: +median(peaks).toFixed(2) });
+  out({ bench: 'matmul-tile', impl: 'wasm', gflops: +ceiling.gflops.toFixed(2), ofPeak: +ceiling.frac.toFixed(3) });
 
   for (const [m, k, n] of MATMUL_SHAPES) {
-    const row: Row = { bench: 'matmul', shape: { m, k, n }, flops: 2 * m * k * n, impls: [], g: {}, ratio: {}, frac: [] };
+    const row: Row = { bench: 'matmul', shape: { m, k, n }, flops: 2 * m * k * n, impls: [], g: {}, ratio: {}, frac: {} };
     const impls: Impl[] = [];
     for (const be of [js, wasm]) {
       const a = rand(be, m * k, 1), b = rand(be, k * n, 2), o = be.alloc(m * n);
       impls.push({ name: be.name, reps: 1, op: () => be.matmul(o, a, b, null, 1, m, k, n, false, false, false) });
+      // B packed once and reused, as tfjs-wasm does with its weights (it caches the XNNPACK
+      // operator, packed weights included, by B's tensor id: this bench passes the same B)
+      if (be === wasm && m > 1) {
+        const p = be.packMatrix(b, k, n, false);
+        impls.push({ name: 'wasm-packed', reps: 1, op: () => be.matmulPacked(o, a, p, null, m, false, false) });
+      }
     }
     if (tf) {
       const a = tf.randomUniform([m, k]), b = tf.randomUniform([k, n]);
@@ -153,8 +172,8 @@ export async function runKernelBench(opts: { json: boolean; rounds?: number }): 
     const C = H * D;
     // forward: q·kᵀ and att·v over the causal half; backward: four such products
     const fwd = 2 * 2 * B * H * (T * (T + 1) / 2) * D;
-    const rowF: Row = { bench: 'attention_forward', shape: { B, H, T, D }, flops: fwd, impls: ['js', 'wasm'], g: {}, ratio: {}, frac: [] };
-    const rowB: Row = { ...rowF, bench: 'attention_backward', flops: 2 * fwd, g: {}, ratio: {}, frac: [] };
+    const rowF: Row = { bench: 'attention_forward', shape: { B, H, T, D }, flops: fwd, impls: ['js', 'wasm'], g: {}, ratio: {}, frac: {} };
+    const rowB: Row = { ...rowF, bench: 'attention_backward', flops: 2 * fwd, g: {}, ratio: {}, frac: {} };
     const fi: Impl[] = [], bi: Impl[] = [];
     for (const be of [js, wasm]) {
       const qkv = rand(be, B * T * 3 * C, 3), o = be.alloc(B * T * C), att = be.alloc(B * H * T * T);
@@ -171,21 +190,26 @@ export async function runKernelBench(opts: { json: boolean; rounds?: number }): 
     }
   }
   out({ bench: 'peak', impl: 'wasm', when: 'interleaved', gflops: +median(allPeaks).toFixed(2) });
-  if (!opts.json) printTable(rows, median(peaks), median(allPeaks), !!tf, rounds);
+  if (!opts.json) printTable(rows, median(peaks), median(allPeaks), ceiling, !!tf, rounds);
 }
 
-function printTable(rows: Row[], peak: number, peakIn: number, haveTf: boolean, rounds: number): void {
-  const f = (x: number | undefined, d = 1) => (x === undefined ? '—' : x.toFixed(d)).padStart(8);
+function printTable(rows: Row[], peak: number, peakIn: number, ceiling: { gflops: number; frac: number }, haveTf: boolean, rounds: number): void {
+  const cell = (x: number | undefined, width: number, digits = 1) => (x === undefined ? '—' : x.toFixed(digits)).padStart(width);
+  const med = (xs?: number[]) => (xs?.length ? median(xs) : undefined);
+  const pct = (xs?: number[]) => { const m = med(xs); return m === undefined ? undefined : 100 * m; };
   console.log(`SIMD128 peak (register-only mul+add probe): ${peak.toFixed(1)} GFLOP/s up front, ${peakIn.toFixed(1)} between runs; ` +
     `medians of ${rounds} interleaved rounds; %peak = median of per-round wasm / the peak sample next to it`);
+  console.log(`matmul's 4×8 register tile alone (L1-resident panels, no packing): ${ceiling.gflops.toFixed(1)} GFLOP/s = ` +
+    `${(100 * ceiling.frac).toFixed(0)}% of the peak sampled around it (the GEMM's ceiling in this engine)`);
   if (!haveTf) console.log('tfjs-wasm unavailable (install @tensorflow/tfjs-backend-wasm to compare)');
-  console.log(`${'kernel'.padEnd(20)}${'shape'.padEnd(20)}${'js'.padStart(8)}${'wasm'.padStart(8)}${'tfjs'.padStart(8)}${'jax-js'.padStart(8)}` +
-    `${'w/tfjs'.padStart(8)}${'w/jax'.padStart(8)}${'w/js'.padStart(8)}${'%peak'.padStart(8)}   (GFLOP/s)`);
+  console.log('wasm·p = wasm with B packed once (packMatrix + matmulPacked), as tfjs reuses its packed weights');
+  const heads: [string, number][] = [['js', 7], ['wasm', 7], ['wasm·p', 7], ['tfjs', 7], ['jax-js', 7], ['w/tfjs', 8], ['w·p/tfjs', 9], ['w/jax', 7], ['w/js', 7], ['%peak', 7], ['w·p %pk', 8]];
+  console.log(`${'kernel'.padEnd(20)}${'shape'.padEnd(16)}${heads.map(([h, w]) => h.padStart(w)).join('')}   (GFLOP/s)`);
   for (const r of rows) {
-    const med = (xs?: number[]) => (xs?.length ? median(xs) : undefined);
-    console.log(`${r.bench.padEnd(20)}${Object.values(r.shape).join('×').padEnd(20)}${f(med(r.g.js))}${f(med(r.g.wasm))}` +
-      `${f(med(r.g['tfjs-wasm']))}${f(med(r.g['jax-js-wasm']))}${f(med(r.ratio['tfjs-wasm']), 2)}${f(med(r.ratio['jax-js-wasm']), 2)}` +
-      `${f(med(r.ratio.js), 1)}${f((med(r.frac) ?? 0) * 100, 0)}`);
+    const cells = [cell(med(r.g.js), 7), cell(med(r.g.wasm), 7), cell(med(r.g['wasm-packed']), 7), cell(med(r.g['tfjs-wasm']), 7),
+      cell(med(r.g['jax-js-wasm']), 7), cell(med(r.ratio['wasm/tfjs-wasm']), 8, 2), cell(med(r.ratio['wasm-packed/tfjs-wasm']), 9, 2),
+      cell(med(r.ratio['wasm/jax-js-wasm']), 7, 2), cell(med(r.ratio['wasm/js']), 7, 1), cell(pct(r.frac.wasm), 7, 0), cell(pct(r.frac['wasm-packed']), 8, 0)];
+    console.log(`${r.bench.padEnd(20)}${Object.values(r.shape).join('×').padEnd(16)}${cells.join('')}`);
   }
   console.log('attention: tfjs has no fused causal attention kernel, so only js and wasm are compared.');
 }

@@ -22,7 +22,8 @@ function parity(label: string, seed: number, atol: number, rtol: number, run: (b
 const MM = [1e-5, 2e-4] as const, EXP = [2e-6, 1e-5] as const, EW = [0, 1e-6] as const;
 
 describe('matmul and sumRows', () => {
-  const shapes = [[1, 1, 1], [3, 7, 17], [17, 65, 3], [65, 129, 7], [7, 3, 129], [1, 17, 65], [1, 65, 3], [129, 65, 17], [5, 300, 9], [9, 0, 5]];
+  // (9, 600, 450): few rows and a B over 1 MiB, the per-row matrix–vector route
+  const shapes = [[1, 1, 1], [3, 7, 17], [17, 65, 3], [65, 129, 7], [7, 3, 129], [1, 17, 65], [1, 65, 3], [129, 65, 17], [5, 300, 9], [9, 0, 5], [9, 600, 450]];
   for (const [m, k, n] of shapes) {
     it(`(${m}, ${k}, ${n}) × all flags, bias, accumulate, batch 1 and 2`, () => {
       for (let f = 0; f < 32; f++) {
@@ -44,6 +45,50 @@ describe('matmul and sumRows', () => {
         return [out];
       });
     }
+  });
+});
+
+describe('packed matrices (packMatrix + matmulPacked)', () => {
+  // the bench's (64, 768, 2304) in small: shapes that cross the KC = 256 block and leave partial
+  // 8-column panels, m below, at and above the 4-row tile
+  const shapes = [[1, 7, 3], [2, 17, 9], [3, 65, 17], [4, 8, 8], [17, 300, 13], [130, 129, 65], [1, 300, 37]];
+  for (const [m, k, n] of shapes) {
+    it(`(${m}, ${k}, ${n}): equals the js twin, and wasm's unpacked matmul bit for bit from m = 16`, () => {
+      for (let f = 0; f < 16; f++) {
+        const [ta, tb, acc, bias] = [!!(f & 1), !!(f & 2), !!(f & 4), !!(f & 8)];
+        const run = (be: Backend, packed: boolean) => be.scope(() => {
+          const r = rng(f + 7 * m);
+          const a = put(be, r.f32(m * k)), b = put(be, r.f32(k * n)), bs = bias ? put(be, r.f32(n)) : null;
+          const out = put(be, r.f32(m * n));
+          if (packed) {
+            const p = be.packMatrix(b, k, n, tb);
+            be.fill(b, Number.NaN, k * n); // a snapshot: the original is not read again
+            be.matmulPacked(out, a, p, bs, m, ta, acc);
+          } else {
+            be.matmul(out, a, b, bs, 1, m, k, n, ta, tb, acc);
+          }
+          return be.read(out);
+        });
+        const label = `packed m${m} k${k} n${n} ta${ta} tb${tb} acc${acc} bias${bias}`;
+        expectClose(run(wasm, true), run(js, false), ...MM, label);
+        expectClose(run(js, true), run(js, false), 0, 0, `${label} (js twin)`);
+        if (m >= 16) expect(Array.from(run(wasm, true)), label).toEqual(Array.from(run(wasm, false)));
+      }
+    });
+  }
+  it('rejects a plain Buf, a matrix packed by the other twin, and short outputs', () => {
+    for (const [be, other] of [[wasm, js], [js, wasm]] as const) be.scope(() => {
+      const b = be.alloc(12), a = be.alloc(6), out = be.alloc(8);
+      const p = be.packMatrix(b, 3, 4, false);
+      expect(p.k).toBe(3); expect(p.n).toBe(4);
+      expect(() => be.matmulPacked(out, a, b as never, null, 2, false, false)).toThrow(/matmulPacked: b must come from this backend's packMatrix/);
+      expect(() => be.matmulPacked(out, a, other.scope(() => other.packMatrix(other.alloc(12), 3, 4, false)), null, 2, false, false))
+        .toThrow(/must come from this backend's packMatrix/);
+      expect(() => be.matmulPacked(be.alloc(7), a, p, null, 2, false, false)).toThrow(/matmulPacked: out has 7 elements, needs 8/);
+      expect(() => be.packMatrix(b, 4, 4, false)).toThrow(/packMatrix: b has 12 elements, needs 16/);
+      be.free(p);
+      expect(() => be.matmulPacked(out, a, p, null, 2, false, false)).toThrow(/freed/);
+    });
   });
 });
 

@@ -14,6 +14,13 @@ export interface Buf {
   readonly length: number;
 }
 
+/** A matrix packed once by `packMatrix` for `matmulPacked`: a Buf (free it, or let its scope
+ *  free it) whose contents are the twin's own layout, plus the shape of op(b) it holds. */
+export interface PackedMatrix extends Buf {
+  readonly k: number;
+  readonly n: number;
+}
+
 export interface Backend {
   readonly name: 'js' | 'wasm';
 
@@ -45,6 +52,15 @@ export interface Backend {
    *  accumulating). With accumulate the product is added to out instead of replacing it. */
   matmul(out: Buf, a: Buf, b: Buf, bias: Buf | null, batch: number, m: number, k: number,
     n: number, transA: boolean, transB: boolean, accumulate: boolean): void;
+  /** Packs op(b) [k, n] (b [k, n] or, transB, [n, k]) once into the layout matmulPacked
+   *  reads: for a weight that many calls multiply (a prompt's prefill, decoding steps), so its
+   *  packing is not paid per call. A snapshot: later writes to b are not seen. */
+  packMatrix(b: Buf, k: number, n: number, transB: boolean): PackedMatrix;
+  /** out [m, n] (+)= op(a) · B + bias for B from packMatrix; a [m, k] or, transA, [k, m].
+   *  Equals matmul on the unpacked B within rounding; in wasm bit for bit from 16 rows on, where
+   *  both run the same GEMM (below that, matmul runs matrix–vector products). */
+  matmulPacked(out: Buf, a: Buf, b: PackedMatrix, bias: Buf | null, m: number, transA: boolean,
+    accumulate: boolean): void;
   /** out[n] (+)= Σ_rows inp[m, n]: the bias gradient of a linear layer. */
   sumRows(out: Buf, inp: Buf, m: number, n: number, accumulate: boolean): void;
 

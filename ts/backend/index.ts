@@ -38,7 +38,7 @@ export async function createBackend(name: BackendName = 'auto', opts: BackendOpt
   }
 }
 
-export type { Backend, Buf, DType } from './backend.js';
+export type { Backend, Buf, DType, PackedMatrix } from './backend.js';
 export { KernelArgumentError } from './backend.js';
 export { JsBackend } from './js/index.js';
 export { WasmBackend } from './wasm/index.js';

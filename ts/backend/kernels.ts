@@ -2,7 +2,7 @@
 // handles (Float32Array views for js, heap pointers for wasm) to its kernel table. Both twins
 // therefore reject exactly the same inputs with exactly the same messages.
 
-import type { Backend, Buf } from './backend.js';
+import { KernelArgumentError, type Backend, type Buf, type PackedMatrix } from './backend.js';
 import { BaseBackend } from './base.js';
 
 type B = boolean;
@@ -10,6 +10,8 @@ type B = boolean;
 export interface Kernels<H> {
   matmul(out: H, a: H, b: H, bias: H | null, batch: number, m: number, k: number, n: number, transA: B, transB: B, accumulate: B): void;
   sumRows(out: H, inp: H, m: number, n: number, accumulate: B): void;
+  packMatrix(dst: H, b: H, k: number, n: number, transB: B): void;
+  matmulPacked(out: H, a: H, packed: H, bias: H | null, m: number, k: number, n: number, transA: B, accumulate: B): void;
   attentionForward(out: H, att: H, qkv: H, Bn: number, T: number, C: number, Hn: number): void;
   attentionBackward(dqkv: H, dout: H, qkv: H, att: H, Bn: number, T: number, C: number, Hn: number): void;
   kvCacheWrite(kCache: H, vCache: H, qkv: H, Bn: number, T: number, C: number, Hn: number, pos: number, maxT: number): void;
@@ -41,6 +43,8 @@ export abstract class KernelBackend<H> extends BaseBackend implements Backend {
   /** The twin's handle for a checked buffer. */
   protected abstract h(buf: Buf): H;
   abstract heapBytes(): number;
+  /** Elements packMatrix writes for op(b) [k, n] in this twin's layout. */
+  protected abstract packedLength(k: number, n: number): number;
 
   private hn(buf: Buf | null): H | null { return buf ? this.h(buf) : null; }
 
@@ -50,6 +54,22 @@ export abstract class KernelBackend<H> extends BaseBackend implements Backend {
     this.arg(f, 'out', out, batch * m * n); this.arg(f, 'a', a, batch * m * k); this.arg(f, 'b', b, batch * k * n);
     if (bias) this.arg(f, 'bias', bias, n);
     this.k.matmul(this.h(out), this.h(a), this.h(b), this.hn(bias), batch, m, k, n, !!transA, !!transB, !!accumulate);
+  }
+  packMatrix(b: Buf, k: number, n: number, transB: B): PackedMatrix {
+    this.dims('packMatrix', { k, n });
+    this.arg('packMatrix', 'b', b, k * n);
+    const p = Object.assign(this.alloc(this.packedLength(k, n)), { k, n, packedBy: this });
+    this.k.packMatrix(this.h(p), this.h(b), k, n, !!transB);
+    return p;
+  }
+  matmulPacked(out: Buf, a: Buf, b: PackedMatrix, bias: Buf | null, m: number, transA: B, accumulate: B): void {
+    const f = 'matmulPacked';
+    if ((b as { packedBy?: unknown } | null)?.packedBy !== this) throw new KernelArgumentError(`${f}: b must come from this backend's packMatrix`);
+    const { k, n } = b;
+    this.dims(f, { m });
+    this.arg(f, 'out', out, m * n); this.arg(f, 'a', a, m * k); this.arg(f, 'b', b, this.packedLength(k, n));
+    if (bias) this.arg(f, 'bias', bias, n);
+    this.k.matmulPacked(this.h(out), this.h(a), this.h(b), this.hn(bias), m, k, n, !!transA, !!accumulate);
   }
   sumRows(out: Buf, inp: Buf, m: number, n: number, accumulate: B): void {
     this.dims('sumRows', { m, n });

@@ -29,6 +29,15 @@ fn u(x: i32) -> usize { x.max(0) as usize }
     let (bt, m, k, n) = (u(batch), u(m), u(k), u(n));
     matmul::matmul(w(out, bt * m * n), r(a, bt * m * k), r(b, bt * k * n), opt(bias, n), bt, m, k, n, trans_a != 0, trans_b != 0, accumulate != 0)
 }
+#[no_mangle] pub extern "C" fn matmul_packed_len(k: i32, n: i32) -> i32 { matmul::packed_len(u(k), u(n)) as i32 }
+#[no_mangle] pub unsafe extern "C" fn pack_matrix(dst: PM, b: P, k: i32, n: i32, trans_b: i32) {
+    let (k, n) = (u(k), u(n));
+    matmul::pack_matrix(w(dst, matmul::packed_len(k, n)), r(b, k * n), k, n, trans_b != 0)
+}
+#[no_mangle] pub unsafe extern "C" fn matmul_packed(out: PM, a: P, packed: P, bias: P, m: i32, k: i32, n: i32, trans_a: i32, accumulate: i32) {
+    let (m, k, n) = (u(m), u(k), u(n));
+    matmul::matmul_packed(w(out, m * n), r(a, m * k), r(packed, matmul::packed_len(k, n)), opt(bias, n), m, k, n, trans_a != 0, accumulate != 0)
+}
 #[no_mangle] pub unsafe extern "C" fn sum_rows(out: PM, inp: P, m: i32, n: i32, accumulate: i32) {
     let (m, n) = (u(m), u(n));
     matmul::sum_rows(w(out, n), r(inp, m * n), m, n, accumulate != 0)
@@ -138,6 +147,7 @@ fn u(x: i32) -> usize { x.max(0) as usize }
 }
 #[no_mangle] pub unsafe extern "C" fn sum_squares(x: P, n: i32) -> f64 { let n = u(n); elementwise::sum_squares(r(x, n), n) }
 #[no_mangle] pub extern "C" fn peak_probe(iters: u32, seed: f32) -> f32 { peak::peak_probe(iters, seed) }
+#[no_mangle] pub extern "C" fn tile_probe(iters: u32, seed: f32) -> f32 { peak::tile_probe(iters, seed) }
 #[no_mangle] pub unsafe extern "C" fn matmul_tune(out: PM, a: P, b: P, m: i32, k: i32, n: i32, rows: i32, kc: i32, mc: i32, nc: i32) {
     let (m, k, n) = (u(m), u(k), u(n));
     matmul::matmul_tune(w(out, m * n), r(a, m * k), r(b, k * n), m, k, n, u(rows), matmul::Blocks { kc: u(kc), mc: u(mc), nc: u(nc) })

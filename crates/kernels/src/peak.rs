@@ -19,3 +19,20 @@ pub fn peak_probe(iters: u32, seed: f32) -> f32 {
     let s = a0.add(a1).add(a2.add(a3)).add(a4.add(a5).add(a6.add(a7))).add(a8.add(a9).add(a10.add(a11)));
     s.hsum()
 }
+
+/// The ceiling of matmul's register tile: the 4×8 kernel alone, over one packed A panel and one
+/// B panel (kc = 256, 12 KiB, L1-resident) that it reads again and again, with the tile store it
+/// does in gemm. No packing, no cache misses: what is left is the tile's own instruction stream
+/// as V8 compiles it. FLOPs = iters · 2·4·8·256.
+pub fn tile_probe(iters: u32, seed: f32) -> f32 {
+    use crate::matmul::{kernel, store_tile, MR, NR};
+    const KC: usize = 256;
+    let ap: Vec<f32> = (0..MR * KC).map(|i| seed * 1e-3 + (i % 7) as f32 * 1e-3).collect();
+    let bp: Vec<f32> = (0..NR * KC).map(|i| (i % 5) as f32 * 1e-3 - 2e-3).collect();
+    let mut out = [0.0f32; MR * NR];
+    for _ in 0..iters {
+        let acc = kernel::<MR>(&ap, &bp);
+        store_tile::<MR>(&mut out, &acc, None, 0, 0, MR, NR, NR, false, false);
+    }
+    out.iter().sum()
+}

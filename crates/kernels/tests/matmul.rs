@@ -26,7 +26,7 @@ fn naive(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f32]>, batch: usi
 #[test]
 fn matmul_matches_naive() {
     let mut seed = 7u64;
-    let shapes = [(1, 1, 1), (1, 7, 3), (3, 5, 7), (7, 17, 9), (17, 3, 65), (65, 129, 17), (4, 8, 8), (130, 300, 1030), (1, 300, 37), (5, 0, 6)];
+    let shapes = [(1, 1, 1), (1, 7, 3), (3, 5, 7), (7, 17, 9), (17, 3, 65), (65, 129, 17), (4, 8, 8), (130, 300, 1030), (1, 300, 37), (5, 0, 6), (9, 600, 450)];
     for &(m, k, n) in &shapes {
         for flags in 0..16 {
             let (ta, tb, acc, bias_on) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0, flags & 8 != 0);
@@ -62,4 +62,31 @@ fn js_hash(seed: u32, i: u32) -> u32 {
     h ^= h >> 16; h = imul(h, 0x85ebca6b);
     h ^= h >> 13; h = imul(h, 0xc2b2ae35);
     h ^ (h >> 16)
+}
+
+/// A B packed once (pack_matrix) gives the bits of the unpacked matmul where both run the GEMM
+/// (m ≥ 16: the same tiles sum in the same order), and matches the naive reference below that
+/// (the packed path runs 1×8 or 4×8 tiles there, the unpacked one matrix–vector products).
+#[test]
+fn packed_matches_unpacked() {
+    use glassgpt_kernels::matmul::{matmul_packed, pack_matrix, packed_len};
+    let mut seed = 11u64;
+    for &(m, k, n) in &[(1, 7, 3), (2, 5, 7), (3, 17, 9), (4, 8, 8), (17, 3, 65), (65, 129, 17), (130, 300, 1030), (1, 300, 37)] {
+        for flags in 0..16 {
+            let (ta, tb, acc, bias_on) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0, flags & 8 != 0);
+            let (a, b, bias, init) = (rnd(m * k, &mut seed), rnd(k * n, &mut seed), rnd(n, &mut seed), rnd(m * n, &mut seed));
+            let bias = if bias_on { Some(&bias[..]) } else { None };
+            let mut packed = vec![f32::NAN; packed_len(k, n)];
+            pack_matrix(&mut packed, &b, k, n, tb);
+            let (mut got, mut want) = (init.clone(), init.clone());
+            matmul_packed(&mut got, &a, &packed, bias, m, k, n, ta, acc);
+            if m >= 16 {
+                matmul(&mut want, &a, &b, bias, 1, m, k, n, ta, tb, acc);
+                assert!(got.iter().zip(&want).all(|(x, y)| x.to_bits() == y.to_bits()), "packed ≠ unpacked bits at {m}×{k}×{n} flags {flags}");
+            } else {
+                naive(&mut want, &a, &b, bias, 1, m, k, n, ta, tb, acc);
+                for (x, y) in got.iter().zip(&want) { assert!((x - y).abs() <= 1e-5 + 1e-4 * y.abs(), "{x} vs {y} at {m}×{k}×{n} flags {flags}"); }
+            }
+        }
+    }
 }

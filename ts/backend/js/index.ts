@@ -4,7 +4,7 @@
 import type { Buf, DType } from '../backend.js';
 import type { RawBuf } from '../base.js';
 import { KernelBackend, type Kernels } from '../kernels.js';
-import { matmul, sumRows } from './matmul.js';
+import { matmul, matmulPacked, packMatrix, sumRows } from './matmul.js';
 import { attentionForward, attentionBackward, kvCacheWrite, attentionDecode } from './attention.js';
 import { layernormForward, layernormBackward } from './norm.js';
 import { geluForward, geluBackward, softmaxForward, logSoftmaxForward } from './activation.js';
@@ -18,7 +18,7 @@ interface JsBuf extends RawBuf { data: Arr }
 
 // The twins take Float32Array; ids/targets arrive as Int32Array views (checked by dtype).
 export const jsKernels = {
-  matmul, sumRows, attentionForward, attentionBackward, kvCacheWrite, attentionDecode,
+  matmul, sumRows, packMatrix, matmulPacked, attentionForward, attentionBackward, kvCacheWrite, attentionDecode,
   layernormForward, layernormBackward, geluForward, geluBackward, softmaxForward,
   logSoftmaxForward, crossEntropyForward, crossEntropyBackward, embeddingForward,
   embeddingBackward, adamw, add, axpy, mul, mulAccumulate, scale, fill, dropoutForward, sumSquares,
@@ -45,4 +45,5 @@ export class JsBackend extends KernelBackend<Arr> {
   }
   protected h(buf: Buf): Arr { return this.view(buf); }
   heapBytes(): number { return this.liveBytes; }
+  protected packedLength(k: number, n: number): number { return k * n; }
 }

@@ -80,3 +80,14 @@ export function sumRows(out: Float32Array, inp: Float32Array, m: number, n: numb
   for (let i = 0; i < m; i++) for (let j = 0, o = i * n; j < n; j++) acc[j] += inp[o + j];
   for (let j = 0; j < n; j++) out[j] = accumulate ? out[j] + acc[j] : acc[j];
 }
+
+/** The js twin's "packing" is op(b) as a plain row-major [k, n] copy: a snapshot of b that
+ *  matmulPacked multiplies with the reference matmul. */
+export function packMatrix(dst: Float32Array, b: Float32Array, k: number, n: number, transB: boolean): void {
+  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) dst[p * n + j] = transB ? b[j * k + p] : b[p * n + j];
+}
+
+export function matmulPacked(out: Float32Array, a: Float32Array, packed: Float32Array, bias: Float32Array | null,
+  m: number, k: number, n: number, transA: boolean, accumulate: boolean): void {
+  matmul(out, a, packed, bias, 1, m, k, n, transA, false, accumulate);
+}

@@ -60,9 +60,10 @@ export class WasmBackend extends KernelBackend<number> {
     return (b.base as WasmBuf).ptr + b.offset * 4;
   }
   heapBytes(): number { return this.exports.memory.buffer.byteLength; }
+  protected packedLength(k: number, n: number): number { return (this.exports.matmul_packed_len as (k: number, n: number) => number)(k, n); }
 }
 
-const KERNEL_NAMES = ['matmul', 'sumRows', 'attentionForward', 'attentionBackward', 'kvCacheWrite',
+const KERNEL_NAMES = ['matmul', 'sumRows', 'packMatrix', 'matmulPacked', 'attentionForward', 'attentionBackward', 'kvCacheWrite',
   'attentionDecode', 'layernormForward', 'layernormBackward', 'geluForward', 'geluBackward',
   'softmaxForward', 'logSoftmaxForward', 'crossEntropyForward', 'crossEntropyBackward',
   'embeddingForward', 'embeddingBackward', 'adamw', 'add', 'axpy', 'mul', 'mulAccumulate', 'scale',
