@@ -51,7 +51,7 @@ export async function peakProbe(which: 'peak' | 'tile' = 'peak'): Promise<() => 
   const bytes = await readFile(join(root, 'dist', 'glassgpt-simd.wasm'));
   const { instance } = await WebAssembly.instantiate(bytes, {});
   const probe = instance.exports[`${which}_probe`] as (iters: number, seed: number) => number;
-  const flopsPerIter = which === 'peak' ? 12 * 4 * 2 : 2 * 4 * 8 * 256;
+  const flopsPerIter = which === 'peak' ? 12 * 4 * 2 : 2 * 4 * 8 * 512; // tile: gemm's KC = 512
   let iters = 1 << 10, sink = 0;
   for (;;) { const t0 = performance.now(); sink += probe(iters, 1); if (performance.now() - t0 > SAMPLE_MS / 2 || iters > 1 << 28) break; iters *= 2; }
   return () => {

@@ -21,12 +21,11 @@ pub fn peak_probe(iters: u32, seed: f32) -> f32 {
 }
 
 /// The ceiling of matmul's register tile: the 4×8 kernel alone, over one packed A panel and one
-/// B panel (kc = 256, 12 KiB, L1-resident) that it reads again and again, with the tile store it
-/// does in gemm. No packing, no cache misses: what is left is the tile's own instruction stream
-/// as V8 compiles it. FLOPs = iters · 2·4·8·256.
+/// B panel (gemm's k-block, 24 KiB, L1-resident) that it reads again and again, with the tile
+/// store it does in gemm. No packing, no cache misses: what is left is the tile's own
+/// instruction stream as V8 compiles it. FLOPs = iters · 2·4·8·KC.
 pub fn tile_probe(iters: u32, seed: f32) -> f32 {
-    use crate::matmul::{kernel, store_tile, MR, NR};
-    const KC: usize = 256;
+    use crate::matmul::{kernel, store_tile, KC, MR, NR};
     let ap: Vec<f32> = (0..MR * KC).map(|i| seed * 1e-3 + (i % 7) as f32 * 1e-3).collect();
     let bp: Vec<f32> = (0..NR * KC).map(|i| (i % 5) as f32 * 1e-3 - 2e-3).collect();
     let mut out = [0.0f32; MR * NR];

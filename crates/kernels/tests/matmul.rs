@@ -26,7 +26,7 @@ fn naive(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f32]>, batch: usi
 #[test]
 fn matmul_matches_naive() {
     let mut seed = 7u64;
-    let shapes = [(1, 1, 1), (1, 7, 3), (3, 5, 7), (7, 17, 9), (17, 3, 65), (65, 129, 17), (4, 8, 8), (130, 300, 1030), (1, 300, 37), (5, 0, 6), (9, 600, 450)];
+    let shapes = [(1, 1, 1), (1, 7, 3), (3, 5, 7), (7, 17, 9), (17, 3, 65), (65, 129, 17), (4, 8, 8), (130, 300, 1030), (1, 300, 37), (5, 0, 6), (9, 600, 450), (20, 1030, 40)];
     for &(m, k, n) in &shapes {
         for flags in 0..16 {
             let (ta, tb, acc, bias_on) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0, flags & 8 != 0);
@@ -71,7 +71,7 @@ fn js_hash(seed: u32, i: u32) -> u32 {
 fn packed_matches_unpacked() {
     use glassgpt_kernels::matmul::{matmul_packed, pack_matrix, packed_len};
     let mut seed = 11u64;
-    for &(m, k, n) in &[(1, 7, 3), (2, 5, 7), (3, 17, 9), (4, 8, 8), (17, 3, 65), (65, 129, 17), (130, 300, 1030), (1, 300, 37)] {
+    for &(m, k, n) in &[(1, 7, 3), (2, 5, 7), (3, 17, 9), (4, 8, 8), (17, 3, 65), (65, 129, 17), (130, 300, 1030), (1, 300, 37), (20, 1030, 40)] {
         for flags in 0..16 {
             let (ta, tb, acc, bias_on) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0, flags & 8 != 0);
             let (a, b, bias, init) = (rnd(m * k, &mut seed), rnd(k * n, &mut seed), rnd(n, &mut seed), rnd(m * n, &mut seed));
