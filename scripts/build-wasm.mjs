@@ -1,4 +1,6 @@
-// Builds crates/kernels into dist/glassgpt-simd.wasm (wasm32 + simd128, one thread).
+// Builds crates/kernels into dist/glassgpt-<variant>.wasm: `simd` (wasm32 + simd128, one
+// thread, the default everywhere) and `relaxed` (+ relaxed SIMD: matmul's multiply-adds fused
+// where the CPU has FMA; opt-in only, since its bits then depend on the hardware).
 // Always from source: a stale binary is never trusted (cargo decides what to recompile).
 
 import { spawnSync } from 'node:child_process';
@@ -10,8 +12,9 @@ import { findToolchain, TARGET, say } from './toolchain.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The build variants. `threads` is reserved: the loader already knows its file name. */
-const VARIANTS = {
+export const VARIANTS = {
   simd: { features: '+simd128', file: 'glassgpt-simd.wasm' },
+  relaxed: { features: '+simd128,+relaxed-simd', file: 'glassgpt-relaxed.wasm' },
 };
 
 export function buildWasm(variant = 'simd') {
@@ -37,5 +40,6 @@ export function buildWasm(variant = 'simd') {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  try { buildWasm(process.argv[2] ?? 'simd'); } catch (e) { console.error(e.message); process.exit(1); }
+  const which = process.argv[2] ? [process.argv[2]] : Object.keys(VARIANTS);
+  try { for (const v of which) buildWasm(v); } catch (e) { console.error(e.message); process.exit(1); }
 }

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildWasm } from './build-wasm.mjs';
+import { buildWasm, VARIANTS } from './build-wasm.mjs';
 import { say } from './toolchain.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,7 +25,7 @@ if (!existsSync(stamp) || statSync(stamp).mtimeMs < statSync(join(root, 'package
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
-try { buildWasm('simd'); } catch (e) { console.error(e.message); process.exit(1); }
+try { for (const v of Object.keys(VARIANTS)) buildWasm(v); } catch (e) { console.error(e.message); process.exit(1); }
 
 say('building the TypeScript library into dist/ (tsup)');
 run(process.execPath, [join(root, 'node_modules', 'tsup', 'dist', 'cli-default.js'), '--silent']);

@@ -42,4 +42,4 @@ export type { Backend, Buf, DType, PackedMatrix } from './backend.js';
 export { KernelArgumentError } from './backend.js';
 export { JsBackend } from './js/index.js';
 export { WasmBackend } from './wasm/index.js';
-export { WasmLoadError, bestVariant, type WasmSource, type WasmVariant } from './wasm/loader.js';
+export { WasmLoadError, bestVariant, supportsVariant, type WasmSource, type WasmVariant } from './wasm/loader.js';

@@ -179,8 +179,8 @@ pub(crate) fn kernel<const R: usize>(ap: &[f32], bp: &[f32]) -> [[V; 2]; R] {
         let b1 = V::load(&bv[4..8]);
         for r in 0..R {
             let a = V::splat(av[r]);
-            c[r][0] = c[r][0].add(a.mul(b0));
-            c[r][1] = c[r][1].add(a.mul(b1));
+            c[r][0] = a.madd(b0, c[r][0]);
+            c[r][1] = a.madd(b1, c[r][1]);
         }
     }
     c
@@ -216,8 +216,8 @@ fn kernel4(ap: &[f32], bp: &[f32]) -> [[V; 2]; 4] {
             let b1 = V::load_at(pb.unchecked_add(16));
             for (r, cr) in c.iter_mut().enumerate() {
                 let a = V::splat_at(pa.unchecked_add(4 * r));
-                cr[0] = cr[0].add(a.mul(b0));
-                cr[1] = cr[1].add(a.mul(b1));
+                cr[0] = a.madd(b0, cr[0]); // a·b + c: the same bits as c + a·b in the simd build
+                cr[1] = a.madd(b1, cr[1]);
             }
             pa = pa.unchecked_add(16) & mask;
         }

@@ -34,6 +34,12 @@ mod imp {
         #[inline(always)] pub fn add(self, b: V) -> V { V(f32x4_add(self.0, b.0)) }
         #[inline(always)] pub fn sub(self, b: V) -> V { V(f32x4_sub(self.0, b.0)) }
         #[inline(always)] pub fn mul(self, b: V) -> V { V(f32x4_mul(self.0, b.0)) }
+        /// self·b + c: one fused multiply-add in the opt-in `relaxed` build (relaxed SIMD: fused
+        /// where the CPU has FMA, so its bits depend on the hardware), else mul then add.
+        #[cfg(target_feature = "relaxed-simd")]
+        #[inline(always)] pub fn madd(self, b: V, c: V) -> V { V(f32x4_relaxed_madd(self.0, b.0, c.0)) }
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        #[inline(always)] pub fn madd(self, b: V, c: V) -> V { self.mul(b).add(c) }
         #[inline(always)] pub fn div(self, b: V) -> V { V(f32x4_div(self.0, b.0)) }
         #[inline(always)] pub fn sqrt(self) -> V { V(f32x4_sqrt(self.0)) }
         /// Lane-wise max/min that return `self` when the comparison fails (x86 maxps order):
@@ -99,6 +105,7 @@ mod imp {
         #[inline(always)] pub fn add(self, b: V) -> V { V(lanes!(|i: usize| self.0[i] + b.0[i])) }
         #[inline(always)] pub fn sub(self, b: V) -> V { V(lanes!(|i: usize| self.0[i] - b.0[i])) }
         #[inline(always)] pub fn mul(self, b: V) -> V { V(lanes!(|i: usize| self.0[i] * b.0[i])) }
+        #[inline(always)] pub fn madd(self, b: V, c: V) -> V { self.mul(b).add(c) }
         #[inline(always)] pub fn div(self, b: V) -> V { V(lanes!(|i: usize| self.0[i] / b.0[i])) }
         #[inline(always)] pub fn sqrt(self) -> V { V(lanes!(|i: usize| self.0[i].sqrt())) }
         // pmax(a, b) = a < b ? b : a ; pmin(a, b) = b < a ? b : a  (wasm's definitions)
