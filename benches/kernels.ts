@@ -7,10 +7,11 @@
 // quote medians of GFLOP/s and medians of the per-round ratios.
 
 import { readFile } from 'node:fs/promises';
+import { setFlagsFromString } from 'node:v8';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBackend, type Backend, type Buf } from '../ts/backend/index.js';
+import { createBackend, supportsVariant, type Backend, type Buf } from '../ts/backend/index.js';
 
 const MATMUL_SHAPES: [number, number, number][] = [
   [768, 128, 128], [768, 128, 512], [768, 512, 128], [256, 256, 256],
@@ -26,6 +27,9 @@ const allPeaks: number[] = []; // every peak sample, taken between the compared 
 interface Impl { name: string; op: Op; reps: number }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Node 20 has relaxed SIMD behind a V8 flag (on by default from Node 22); the bench turns it on
+// for itself, before any module is compiled, so the opt-in relaxed build can be timed too.
+if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
 
 /** Seconds per call of op, timed over `reps` calls. */
@@ -104,7 +108,7 @@ function rand(be: Backend, n: number, seed: number): Buf {
 }
 
 interface Row { bench: string; shape: Record<string, number>; flops: number; impls: string[]; g: Record<string, number[]>; ratio: Record<string, number[]>; frac: Record<string, number[]> }
-const OURS = ['wasm', 'wasm-packed'], THEIRS = ['tfjs-wasm', 'jax-js-wasm', 'js'];
+const OURS = ['wasm', 'wasm-packed', 'wasm-relaxed'], THEIRS = ['tfjs-wasm', 'jax-js-wasm', 'js'];
 
 /** Runs the impls interleaved for `rounds` rounds with a peak sample each round. */
 function measure(row: Row, impls: Impl[], rounds: number, peak: () => number): void {
@@ -132,6 +136,8 @@ function measure(row: Row, impls: Impl[], rounds: number, peak: () => number): v
 export async function runKernelBench(opts: { json: boolean; rounds?: number }): Promise<void> {
   const rounds = opts.rounds ?? 5;
   const [js, wasm, tf, jax, peak, tile] = [await createBackend('js'), await createBackend('wasm'), await tfjsWasm(), await jaxWasm(), await peakProbe(), await peakProbe('tile')];
+  // the opt-in relaxed build (FMA; bits depend on the hardware): timed when the runtime has relaxed SIMD
+  const relaxed = supportsVariant('relaxed') ? await createBackend('wasm', { variant: 'relaxed' }) : null;
   // the probes up front, and the tile's ceiling as a fraction of the peak sampled around it
   const peaks: number[] = [], tiles: number[] = [], tileFrac: number[] = [];
   for (let i = 0; i < 3 * rounds; i++) {
@@ -156,6 +162,10 @@ export async function runKernelBench(opts: { json: boolean; rounds?: number }): 
         const p = be.packMatrix(b, k, n, false);
         impls.push({ name: 'wasm-packed', reps: 1, op: () => be.matmulPacked(o, a, p, null, m, false, false) });
       }
+    }
+    if (relaxed) {
+      const a = rand(relaxed, m * k, 1), b = rand(relaxed, k * n, 2), o = relaxed.alloc(m * n);
+      impls.push({ name: 'wasm-relaxed', reps: 1, op: () => relaxed.matmul(o, a, b, null, 1, m, k, n, false, false, false) });
     }
     if (tf) {
       const a = tf.randomUniform([m, k]), b = tf.randomUniform([k, n]);
@@ -190,10 +200,10 @@ export async function runKernelBench(opts: { json: boolean; rounds?: number }): 
     }
   }
   out({ bench: 'peak', impl: 'wasm', when: 'interleaved', gflops: +median(allPeaks).toFixed(2) });
-  if (!opts.json) printTable(rows, median(peaks), median(allPeaks), ceiling, !!tf, rounds);
+  if (!opts.json) printTable(rows, median(peaks), median(allPeaks), ceiling, !!tf, !!relaxed, rounds);
 }
 
-function printTable(rows: Row[], peak: number, peakIn: number, ceiling: { gflops: number; frac: number }, haveTf: boolean, rounds: number): void {
+function printTable(rows: Row[], peak: number, peakIn: number, ceiling: { gflops: number; frac: number }, haveTf: boolean, haveRelaxed: boolean, rounds: number): void {
   const cell = (x: number | undefined, width: number, digits = 1) => (x === undefined ? '—' : x.toFixed(digits)).padStart(width);
   const med = (xs?: number[]) => (xs?.length ? median(xs) : undefined);
   const pct = (xs?: number[]) => { const m = med(xs); return m === undefined ? undefined : 100 * m; };
@@ -202,13 +212,17 @@ function printTable(rows: Row[], peak: number, peakIn: number, ceiling: { gflops
   console.log(`matmul's 4×8 register tile alone (L1-resident panels, no packing): ${ceiling.gflops.toFixed(1)} GFLOP/s = ` +
     `${(100 * ceiling.frac).toFixed(0)}% of the peak sampled around it (the GEMM's ceiling in this engine)`);
   if (!haveTf) console.log('tfjs-wasm unavailable (install @tensorflow/tfjs-backend-wasm to compare)');
-  console.log('wasm·p = wasm with B packed once (packMatrix + matmulPacked), as tfjs reuses its packed weights');
-  const heads: [string, number][] = [['js', 7], ['wasm', 7], ['wasm·p', 7], ['tfjs', 7], ['jax-js', 7], ['w/tfjs', 8], ['w·p/tfjs', 9], ['w/jax', 7], ['w/js', 7], ['%peak', 7], ['w·p %pk', 8]];
+  console.log('wasm·p = wasm with B packed once (packMatrix + matmulPacked), as tfjs reuses its packed weights; ' +
+    (haveRelaxed ? 'relax = the opt-in relaxed build (fused multiply-add; its %peak is still against the mul+add peak)'
+      : 'relax: not timed, this runtime lacks relaxed SIMD (Node 20: NODE_OPTIONS=--experimental-wasm-relaxed-simd)'));
+  const heads: [string, number][] = [['js', 6], ['wasm', 7], ['wasm·p', 7], ['relax', 7], ['tfjs', 7], ['jax-js', 7], ['w/tfjs', 8], ['w·p/tfjs', 9],
+    ['r/tfjs', 7], ['w/jax', 7], ['w/js', 6], ['%peak', 6], ['w·p %', 6], ['r %', 5]];
   console.log(`${'kernel'.padEnd(20)}${'shape'.padEnd(16)}${heads.map(([h, w]) => h.padStart(w)).join('')}   (GFLOP/s)`);
   for (const r of rows) {
-    const cells = [cell(med(r.g.js), 7), cell(med(r.g.wasm), 7), cell(med(r.g['wasm-packed']), 7), cell(med(r.g['tfjs-wasm']), 7),
-      cell(med(r.g['jax-js-wasm']), 7), cell(med(r.ratio['wasm/tfjs-wasm']), 8, 2), cell(med(r.ratio['wasm-packed/tfjs-wasm']), 9, 2),
-      cell(med(r.ratio['wasm/jax-js-wasm']), 7, 2), cell(med(r.ratio['wasm/js']), 7, 1), cell(pct(r.frac.wasm), 7, 0), cell(pct(r.frac['wasm-packed']), 8, 0)];
+    const cells = [cell(med(r.g.js), 6), cell(med(r.g.wasm), 7), cell(med(r.g['wasm-packed']), 7), cell(med(r.g['wasm-relaxed']), 7),
+      cell(med(r.g['tfjs-wasm']), 7), cell(med(r.g['jax-js-wasm']), 7), cell(med(r.ratio['wasm/tfjs-wasm']), 8, 2),
+      cell(med(r.ratio['wasm-packed/tfjs-wasm']), 9, 2), cell(med(r.ratio['wasm-relaxed/tfjs-wasm']), 7, 2), cell(med(r.ratio['wasm/jax-js-wasm']), 7, 2),
+      cell(med(r.ratio['wasm/js']), 6, 0), cell(pct(r.frac.wasm), 6, 0), cell(pct(r.frac['wasm-packed']), 6, 0), cell(pct(r.frac['wasm-relaxed']), 5, 0)];
     console.log(`${r.bench.padEnd(20)}${Object.values(r.shape).join('×').padEnd(16)}${cells.join('')}`);
   }
   console.log('attention: tfjs has no fused causal attention kernel, so only js and wasm are compared.');
