@@ -35,6 +35,17 @@ describe('glassgpt train', () => {
     expect(steps).toEqual([13, 14, 15, 16]);
   });
 
+  it('--backend wasm-relaxed trains on the opt-in relaxed build, to the losses of wasm within 1e-3', async () => {
+    const run = async (backend: string) => {
+      const r = await runCli(['train', '--data', data, ...tiny.slice(0, -2), '--backend', backend, '--steps', '6', '--eval-iters', '1', '--out', join(dir, backend), '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'step').map((l) => l.loss as number);
+    };
+    const [relaxed, wasm] = [await run('wasm-relaxed'), await run('wasm')];
+    expect(relaxed).toHaveLength(6);
+    relaxed.forEach((l, i) => expect(Math.abs(l - wasm[i]), `step ${i + 1}`).toBeLessThan(1e-3));
+  });
+
   it('trains from a uint16 token file with the tokenizer that made it', async () => {
     const { CharTokenizer } = await import('../../ts/tokenizer/char.js');
     const { writeTokenFile } = await import('../../ts/train/data-node.js');
@@ -59,7 +70,7 @@ describe('glassgpt train', () => {
       [['train', '--data', data, '--learning-rate', '1'], /Unknown option '--learning-rate'/],
       [['train', '--data', data, '--preset', 'huge'], /unknown preset "huge"/],
       [['train', '--data', join(dir, 'missing.txt')], /cannot read .*missing\.txt/],
-      [['train', '--data', data, '--backend', 'gpu'], /--backend must be js, wasm or auto/],
+      [['train', '--data', data, '--backend', 'gpu'], /--backend must be js, wasm, wasm-relaxed or auto/],
       [['train', '--data', data, '--tokenizer', 'bpe:x'], /expected bpe:N/],
     ];
     for (const [argv, msg] of cases) {

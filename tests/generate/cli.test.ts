@@ -45,7 +45,7 @@ describe('glassgpt sample', () => {
     [['--temperature=-1'], /temperature must be a finite number ≥ 0/],
     [['--max-tokens', 'ten'], /--max-tokens must be a whole number, got "ten"/],
     [['--top-k', '1.5'], /--top-k must be a whole number/],
-    [['--backend', 'gpu'], /--backend must be js, wasm or auto/],
+    [['--backend', 'gpu'], /--backend must be js, wasm, wasm-relaxed or auto/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],
   ])('bad flags exit 2 with a clear message: %j', async (extra, message) => {
     const a = await run('--checkpoint', dir, '--prompt', 'Hi', '--backend', 'js', ...extra);

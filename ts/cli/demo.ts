@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createBackend, type BackendName } from '../backend/index.js';
+import { backendProblem, openBackend, type CliBackend } from './backend.js';
 import { brownText } from '../data/brown.js';
 import { generate } from '../generate/generate.js';
 import { GPT } from '../model/gpt.js';
@@ -27,13 +27,15 @@ export async function demoCommand(argv: string[]): Promise<number> {
     seconds: { type: 'string', default: '120' }, backend: { type: 'string', default: 'auto' },
     out: { type: 'string', default: 'runs/demo' }, help: { type: 'boolean', default: false },
   } }));
-  if (v.help) { console.log('usage: glassgpt demo [--seconds 120] [--backend js|wasm|auto] [--out runs/demo]'); return 0; }
+  if (v.help) { console.log('usage: glassgpt demo [--seconds 120] [--backend js|wasm|wasm-relaxed|auto] [--out runs/demo]'); return 0; }
   const seconds = num(v, 'seconds', { min: 5 })!;
   const out = resolve(v.out!);
+  const badBackend = backendProblem(v.backend as string);
+  if (badBackend) { console.error(badBackend); return 2; }
   const say = (s = '') => process.stderr.write(s + '\n');
 
   say('glassgpt demo: pre-train a baby GPT on real English, then let it write.\n');
-  const backend = await createBackend(v.backend as BackendName);
+  const backend = await openBackend(v.backend as CliBackend);
   const text = brownText();
   const tokenizer = CharTokenizer.fromText(text);
   const tokens = packTokens(tokenizer.encode(text), tokenizer.vocabSize);

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBackend, type BackendName } from '../backend/index.js';
+import { backendProblem, openBackend, type CliBackend } from './backend.js';
 import { GenerateOptionsError } from '../generate/errors.js';
 import { generate, stream } from '../generate/generate.js';
 import type { GenerateOptions } from '../generate/options.js';
@@ -29,7 +29,7 @@ const USAGE = `usage: glassgpt sample --checkpoint DIR --prompt TEXT [options]
   --seed S               PRNG seed (default random; printed)
   --stream               print the text as it is generated
   --json                 one JSON object per line
-  --backend js|wasm|auto (default auto)
+  --backend js|wasm|wasm-relaxed|auto (default auto)
 `;
 
 const FLOATS = { temperature: 'temperature', 'top-p': 'topP', 'min-p': 'minP', 'repetition-penalty': 'repetitionPenalty' } as const;
@@ -54,7 +54,8 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
   if (typeof v.checkpoint !== 'string') return usage(io, 'missing --checkpoint DIR');
   if (typeof v.prompt !== 'string') return usage(io, 'missing --prompt TEXT');
   const backend = (v.backend as string | undefined) ?? 'auto';
-  if (!['js', 'wasm', 'auto'].includes(backend)) return usage(io, `--backend must be js, wasm or auto, got ${JSON.stringify(backend)}`);
+  const badBackend = backendProblem(backend);
+  if (badBackend) return usage(io, badBackend);
   const opts: GenerateOptions & Record<string, unknown> = {};
   for (const [flag, key] of Object.entries(FLOATS)) {
     const s = v[flag] as string | undefined;
@@ -73,7 +74,7 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
   const file = existsSync(v.checkpoint) && statSync(v.checkpoint).isDirectory() ? join(v.checkpoint, 'model.safetensors') : v.checkpoint;
   if (!existsSync(file)) return fail(io, `no checkpoint at ${JSON.stringify(file)} (expected DIR/model.safetensors)`);
   try {
-    const be = await createBackend(backend as BackendName, { onFallback: (e) => io.err(`glassgpt: wasm unavailable, using js: ${e.message}\n`) });
+    const be = await openBackend(backend as CliBackend, (e) => io.err(`glassgpt: wasm unavailable, using js: ${e.message}\n`));
     const { model, tokenizer: tokJson } = loadCheckpoint(be, new Uint8Array(readFileSync(file)));
     if (tokJson === undefined) return fail(io, `checkpoint ${JSON.stringify(file)} has no tokenizer in its metadata`);
     const tokenizer = tokenizerFromJSON(tokJson);

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createBackend, type BackendName } from '../backend/index.js';
+import { BACKEND_HELP, backendProblem, openBackend, type CliBackend } from './backend.js';
 import { GPT } from '../model/gpt.js';
 import type { GPTConfig } from '../model/config.js';
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
@@ -48,7 +48,7 @@ const HELP = `usage: glassgpt train --data FILE|brown|TOKENS.bin [options]
   --n-layer --n-head --n-embd --block-size --dropout --bias     model shape (override the preset)
   --steps --batch-size --lr --min-lr --warmup --weight-decay --beta2 --grad-clip --grad-accum
   --eval-interval --eval-iters --val-fraction (0.1) --seed (1337)
-  --backend js|wasm|auto   (default auto)
+  --backend js|wasm|wasm-relaxed|auto   (default auto; wasm-relaxed: fused multiply-adds, faster, bits depend on the CPU)
   --out DIR                checkpoint folder (default runs/latest); --resume continues from it
   --json                   one JSON object per line on stdout`;
 
@@ -69,8 +69,9 @@ async function train(v: Record<string, string | boolean | undefined>): Promise<n
   if (!v.data) throw new UsageError('--data is required (a text file, or "brown" for the Brown corpus)');
   const preset = v.preset === undefined ? { model: {}, train: {} } : PRESETS[v.preset as string];
   if (!preset) throw new UsageError(`--preset: unknown preset "${v.preset}" (known: ${Object.keys(PRESETS).join(', ')})`);
-  const backendName = v.backend as BackendName;
-  if (!['js', 'wasm', 'auto'].includes(backendName)) throw new UsageError(`--backend must be js, wasm or auto, got ${JSON.stringify(backendName)}`);
+  const backendName = v.backend as CliBackend;
+  const badBackend = backendProblem(backendName);
+  if (badBackend) throw new UsageError(badBackend);
   const out = v.out as string;
   const valFraction = num(v, 'val-fraction', { min: 0, max: 0.9 }) ?? 0.1;
   const trainOpts: Partial<TrainerOptions> = { ...preset.train };
@@ -90,7 +91,7 @@ async function train(v: Record<string, string | boolean | undefined>): Promise<n
   modelOpts.nLayer ??= 4; modelOpts.nHead ??= 4; modelOpts.nEmbd ??= 128; modelOpts.blockSize ??= 64;
 
   const progress = new Progress(trainOpts.steps, reportMode(Boolean(v.json)));
-  const backend = await createBackend(backendName);
+  const backend = await openBackend(backendName);
   // A .bin is already tokens (nanoGPT's uint16 format), read window by window from disk.
   const tokenFile = (v.data as string).endsWith('.bin');
   if (tokenFile && !v.resume && /^(char|bpe:\d+)$/.test(v.tokenizer as string)) {

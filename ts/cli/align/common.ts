@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Readable } from 'node:stream';
-import { createBackend } from '../../backend/index.js';
+import { backendProblem, openBackend, type CliBackend } from '../backend.js';
 import type { Backend } from '../../backend/backend.js';
 
 export interface CliIO {
@@ -62,8 +62,9 @@ export function num(v: Values, key: string, dflt: number, o: { int?: boolean; mi
 
 export async function backendOf(v: Values): Promise<Backend> {
   const name = (v.backend as string | undefined) ?? 'auto';
-  if (!['js', 'wasm', 'auto'].includes(name)) throw new UsageError(`--backend must be js, wasm or auto, got ${JSON.stringify(name)}`);
-  return createBackend(name as 'js' | 'wasm' | 'auto');
+  const bad = backendProblem(name);
+  if (bad) throw new UsageError(bad);
+  return openBackend(name as CliBackend);
 }
 
 export async function readText(path: string, what: string): Promise<string> {

@@ -10,7 +10,7 @@ import { backendOf, num, parse, readText, Reporter, run, stdio, type CliIO } fro
 import { split } from './sft.js';
 
 const USAGE = `usage: glassgpt dpo --checkpoint DIR --data prefs.jsonl --out DIR [--val F | --val-fraction 0.1]
-  [--steps 100] [--beta 0.1] [--batch-size 8] [--lr 5e-4] [--seed 1337] [--backend auto|js|wasm] [--json]
+  [--steps 100] [--beta 0.1] [--batch-size 8] [--lr 5e-4] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--json]
 `;
 
 export async function dpoCommand(argv: string[], io: CliIO = stdio): Promise<number> {

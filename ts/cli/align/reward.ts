@@ -10,7 +10,7 @@ import { backendOf, num, parse, readText, Reporter, run, stdio, UsageError, type
 import { split } from './sft.js';
 
 const USAGE = `usage: glassgpt reward train --checkpoint DIR --data prefs.jsonl --out DIR [--val F | --val-fraction 0.1]
-  [--steps 100] [--batch-size 16] [--lr 5e-4] [--seed 1337] [--backend auto|js|wasm] [--json]
+  [--steps 100] [--batch-size 16] [--lr 5e-4] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--json]
 `;
 
 export async function rewardCommand(argv: string[], io: CliIO = stdio): Promise<number> {

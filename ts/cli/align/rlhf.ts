@@ -12,7 +12,7 @@ import { backendOf, num, parse, promptsFrom, readText, Reporter, run, stdio, Usa
 const USAGE = `usage: glassgpt rlhf --algo ppo|grpo --checkpoint SFT_DIR --reward RM_DIR --prompts F --out DIR
   [--iterations 20] [--prompts-per-iteration 8] [--samples 8 (GRPO group size; PPO: per prompt, default 1)]
   [--max-tokens 16] [--lr 1e-4] [--epochs N] [--kl-coef 0.05 (PPO β; GRPO default 0.04)] [--target-kl X (PPO, adaptive β)]
-  [--judge afinn] [--seed 1337] [--backend auto|js|wasm] [--json]
+  [--judge afinn] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--json]
   prompts: one per line, or JSONL records with a "prompt" field (.jsonl)
 `;
 

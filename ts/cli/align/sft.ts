@@ -8,7 +8,7 @@ import { Rng } from '../../tensor/random.js';
 import { backendOf, num, parse, readText, Reporter, run, stdio, type CliIO } from './common.js';
 
 const USAGE = `usage: glassgpt sft --checkpoint DIR --data F.jsonl --out DIR [--val F.jsonl | --val-fraction X]
-  [--steps 200] [--batch-size 8] [--lr 1e-3] [--eval-interval 50] [--seed 1337] [--backend auto|js|wasm] [--json]
+  [--steps 200] [--batch-size 8] [--lr 1e-3] [--eval-interval 50] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--json]
 `;
 
 export async function sftCommand(argv: string[], io: CliIO = stdio): Promise<number> {

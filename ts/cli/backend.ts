@@ -1,0 +1,22 @@
+// The --backend flag of every command: js, wasm, auto, or wasm-relaxed (the opt-in build whose
+// matmuls use fused multiply-adds: faster, but its bits depend on the CPU).
+
+import { setFlagsFromString } from 'node:v8';
+import { createBackend, type Backend } from '../backend/index.js';
+
+export const BACKENDS = ['js', 'wasm', 'wasm-relaxed', 'auto'] as const;
+export type CliBackend = (typeof BACKENDS)[number];
+export const BACKEND_HELP = BACKENDS.join('|');
+
+/** The message for a --backend value that is not one of BACKENDS, or null when it is. */
+export function backendProblem(name: string): string | null {
+  return (BACKENDS as readonly string[]).includes(name) ? null : `--backend must be js, wasm, wasm-relaxed or auto, got ${JSON.stringify(name)}`;
+}
+
+export async function openBackend(name: CliBackend, onFallback?: (e: Error) => void): Promise<Backend> {
+  if (name !== 'wasm-relaxed') return createBackend(name, onFallback ? { onFallback } : {});
+  // Node 20 has relaxed SIMD behind a V8 flag (on by default from Node 22). The CLI is its own
+  // process, so it may turn the flag on for itself before the kernels are compiled.
+  if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return createBackend('wasm', { variant: 'relaxed' });
+}
