@@ -51,13 +51,12 @@ pub fn matmul(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f32]>, batch
         if k == 0 {
             init_rows(o, bias, m, n, accumulate);
         } else if !trans_a && (m < 8 || (m < 16 && k * n >= 1 << 18)) {
-            // a few rows (batched decoding): one matrix–vector product per row, each streaming B.
-            // gemm would pack all of B for 2–15 rows: 1.3–6.3× slower when B comes from memory
-            // (768×3072: 1.8 vs 11.1 GFLOP/s at m = 2), while a B that stays in L2 (≤ 1 MiB)
-            // still repays its packing from 8 rows on (12×512×128: per-row 0.73×).
-            for (row, ar) in o.chunks_exact_mut(n).zip(ab.chunks_exact(k)) {
-                matvec::matvec(row, ar, bb, bias, k, n, trans_b, accumulate);
-            }
+            // one row or a few (decoding, batched decoding): matrix–vector products streaming B,
+            // pairs of rows sharing each read. gemm would pack all of B for 2–15 rows: 1.3–6.3×
+            // slower when B comes from memory (768×3072: 1.8 vs 11.1 GFLOP/s at m = 2, one row
+            // at a time), while a B that stays in L2 (≤ 1 MiB) still repays its packing from 8
+            // rows on (12×512×128: one row at a time 0.73×).
+            matvec::matvec(o, ab, bb, bias, m, k, n, trans_b, accumulate);
         } else {
             let bm = if trans_b { Mat { s: bb, rs: 1, cs: k } } else { Mat { s: bb, rs: n, cs: 1 } };
             gemm::<MR>(o, n, am, BSrc::View(bm), bias, m, k, n, accumulate, Blocks::DEFAULT);

@@ -90,3 +90,24 @@ fn packed_matches_unpacked() {
         }
     }
 }
+
+/// Up to 7 rows run as matrix–vector products in pairs; each row must come out with the bits it
+/// has alone (a sequence decodes the same alone or in a batch), for both layouts of B.
+#[test]
+fn few_rows_equal_each_row_alone() {
+    let mut seed = 23u64;
+    for &(m, k, n) in &[(2, 7, 5), (3, 768, 61), (5, 33, 130), (7, 129, 9)] {
+        for flags in 0..8 {
+            let (tb, acc, bias_on) = (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0);
+            let (a, b, bias, init) = (rnd(m * k, &mut seed), rnd(k * n, &mut seed), rnd(n, &mut seed), rnd(m * n, &mut seed));
+            let bias = if bias_on { Some(&bias[..]) } else { None };
+            let mut all = init.clone();
+            matmul(&mut all, &a, &b, bias, 1, m, k, n, false, tb, acc);
+            for i in 0..m {
+                let mut one = init[i * n..(i + 1) * n].to_vec();
+                matmul(&mut one, &a[i * k..(i + 1) * k], &b, bias, 1, 1, k, n, false, tb, acc);
+                assert!(one.iter().zip(&all[i * n..]).all(|(x, y)| x.to_bits() == y.to_bits()), "row {i} of {m}×{k}×{n} flags {flags}");
+            }
+        }
+    }
+}
