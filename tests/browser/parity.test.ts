@@ -1,5 +1,6 @@
 // Parity: the same seeded run (BPE training, 20 steps, a checkpoint, 50 sampled tokens) in Node
-// and in Chromium gives bit-identical losses, checkpoint hash and tokens, on wasm and on js;
+// and in Chromium gives bit-identical losses, checkpoint hash and tokens, on wasm and on js, and
+// on the opt-in relaxed build (same machine: both engines fuse its multiply-adds the same way);
 // and a checkpoint written on one side loads on the other and samples the same tokens.
 // Both sides run examples/browser/src/parity-run.ts on the package's built dist/index.js.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +33,7 @@ describe.skipIf(SKIP_REASON !== '')(`parity between Node and Chromium${SKIP_REAS
     await server?.close();
   });
 
-  for (const backend of ['wasm', 'js'] as const) {
+  for (const backend of ['wasm', 'wasm-relaxed', 'js'] as const) {
     it(`${backend}: losses, checkpoint hash and tokens are bit-identical; checkpoints cross over`, async () => {
       const node = await parityRun(lib, backend);
       const web = await page.evaluate((b) => (window as unknown as { parity: { run(b: string): Promise<ParityResult> } }).parity.run(b), backend);

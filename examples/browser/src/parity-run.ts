@@ -26,7 +26,12 @@ export interface ParityLib {
 export const PARITY_EXPORTS: readonly (keyof ParityLib)[] = ['createBackend', 'GPT', 'saveCheckpoint', 'loadCheckpoint',
   'Trainer', 'MemoryTokens', 'packTokens', 'trainBpe', 'tokenizerFromJSON', 'generate'];
 
-export type ParityBackend = 'wasm' | 'js';
+/** wasm-relaxed: the opt-in relaxed build (fused multiply-adds). Its bits depend on the CPU, so
+ *  it is compared between two engines on one machine, where both fuse the same way. */
+export type ParityBackend = 'wasm' | 'wasm-relaxed' | 'js';
+
+const open = (lib: ParityLib, backend: ParityBackend) =>
+  backend === 'wasm-relaxed' ? lib.createBackend('wasm', { variant: 'relaxed' }) : lib.createBackend(backend);
 
 export interface ParityResult {
   backend: ParityBackend;
@@ -49,7 +54,7 @@ const PROMPT = 'The fox';
 
 /** Train from scratch and sample; everything seeded. */
 export async function parityRun(lib: ParityLib, backend: ParityBackend): Promise<ParityResult> {
-  const be = await lib.createBackend(backend);
+  const be = await open(lib, backend);
   const tok = lib.trainBpe(PARITY_TEXT, { vocabSize: 300 });
   const ids = tok.encode(PARITY_TEXT);
   const model = new lib.GPT(be, { ...PARITY_CONFIG, vocabSize: tok.vocabSize }, { seed: 1234 });
@@ -72,7 +77,7 @@ export async function parityRun(lib: ParityLib, backend: ParityBackend): Promise
 /** Load a checkpoint written by the other side and sample from it. */
 export async function sampleFromCheckpoint(lib: ParityLib, backend: ParityBackend, base64: string):
   Promise<{ checkpointSha256: string; tokens: number[] }> {
-  const be = await lib.createBackend(backend);
+  const be = await open(lib, backend);
   const bytes = fromBase64(base64);
   const { model, tokenizer } = lib.loadCheckpoint(be, bytes);
   const tok = lib.tokenizerFromJSON(tokenizer!);
