@@ -16,6 +16,7 @@ import { createBackend, supportsVariant, type Backend, type Buf } from '../ts/ba
 const MATMUL_SHAPES: [number, number, number][] = [
   [768, 128, 128], [768, 128, 512], [768, 512, 128], [256, 256, 256],
   [1024, 1024, 1024], [64, 768, 2304], [1, 768, 3072],
+  [4, 768, 3072], // batched decoding, four sequences (not an issue shape)
 ];
 const ATTENTION_SHAPES: [number, number, number, number][] = [[12, 4, 64, 32], [1, 12, 256, 64]];
 const SAMPLE_MS = 40; // each sample repeats the op until at least this long
