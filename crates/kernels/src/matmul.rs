@@ -99,10 +99,12 @@ pub(crate) fn gemm<const R: usize>(out: &mut [f32], ldc: usize, a: Mat, b: BSrc,
         if pa.len() < need_a { pa.resize(need_a, 0.0); }
         if m <= mcb {
             // one row block (M ≤ MC, e.g. 64×768×2304): no B panel is reused by another block,
-            // so pack 16 columns right before use into a 16 KiB buffer that stays in L1, instead
-            // of a whole NC block (512 KiB, L2-sized) read back later. 64×768×2304: 1.045× (16
-            // columns), 1.03× (8), 1.02× (32); packing the next block a few rows per tile (to
-            // overlap its misses) 0.75–0.89×, reading B rows in order 0.96–0.98×.
+            // so pack 16 columns right before use into a 32 KiB buffer that L1 mostly keeps,
+            // instead of a whole NC block (1 MiB, beyond L2) read back later. 64×768×2304 at KC
+            // 256: 1.045× (16 columns), 1.03× (8), 1.02× (32); at KC 512, 8 columns 0.97–0.99×
+            // of 16. Packing the next block a few rows per tile (to overlap its misses)
+            // 0.75–0.89×; reading B rows in order 0.96–0.98×, and whole k-blocks row by row
+            // (512–2048 columns, each row one sequential read) 0.89–0.93×.
             for pc in (0..k).step_by(kcb) {
                 let kc = kcb.min(k - pc);
                 let first = pc == 0;
