@@ -5,7 +5,10 @@
 // also runs benches/reference/decode.py once (same shape, 1 thread) so the PyTorch ratio is
 // per-round too.
 //
-//   npx tsx benches/generate.ts [--rounds N] [--json] [--pytorch] [--shape baby|gpt2-small]
+//   npx tsx benches/generate.ts [--rounds N] [--json] [--pytorch] [--shape baby|gpt2-small] [--batch B]
+//
+// --batch B decodes B sequences at once (generateBatch's case): tokens/s counts all B, so it
+// reads against the one-sequence rate as the throughput batching buys.
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -30,16 +33,17 @@ const SHAPES: Shape[] = [
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
-/** Prefill PROMPT tokens, then `n` greedy decode steps through the cache (model-bound: no sampling). */
-function decodeRun(model: GPT, prompt: number[], n: number): { prefillMs: number; tokensPerS: number } {
+/** Prefill PROMPT tokens in `batch` rows, then `n` greedy decode steps through the cache
+ *  (model-bound: no sampling). tokens/s counts every row. */
+function decodeRun(model: GPT, prompt: number[], n: number, batch = 1): { prefillMs: number; tokensPerS: number } {
   const stepper = new CachedStepper(model, model.config.blockSize, PROMPT + n);
   try {
     const t0 = performance.now();
-    let logits = stepper.prefill([prompt]);
+    let logits = stepper.prefill(Array.from({ length: batch }, (_, b) => prompt.map((t) => (t + b) % model.config.vocabSize)));
     const t1 = performance.now();
-    for (let i = 0; i < n; i++) logits = stepper.step([argmax(logits[0])]);
+    for (let i = 0; i < n; i++) logits = stepper.step(logits.map((l) => argmax(l)));
     const t2 = performance.now();
-    return { prefillMs: t1 - t0, tokensPerS: (n * 1000) / (t2 - t1) };
+    return { prefillMs: t1 - t0, tokensPerS: (batch * n * 1000) / (t2 - t1) };
   } finally {
     stepper.free();
   }
@@ -71,7 +75,8 @@ function pytorchRound(shape: string): number | null {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' }, json: { type: 'boolean' }, pytorch: { type: 'boolean' }, shape: { type: 'string', multiple: true } } });
+  const { values } = parseArgs({ options: { rounds: { type: 'string' }, json: { type: 'boolean' }, pytorch: { type: 'boolean' }, shape: { type: 'string', multiple: true }, batch: { type: 'string' } } });
+  const batch = values.batch ? Number(values.batch) : 1;
   const backends: Backend[] = [await createBackend('js'), await createBackend('wasm')];
   const out = (o: object) => console.log(values.json ? JSON.stringify({ bench: 'generate', ...o }) : Object.entries(o).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(4) : v}`).join(' '));
   for (const shape of SHAPES.filter((s) => !values.shape || values.shape.includes(s.name))) {
@@ -85,15 +90,15 @@ async function main(): Promise<void> {
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 ? [1, 0] : [0, 1]; // alternate who goes first
       for (const i of order) {
-        const res = decodeRun(models[i], prompt, i === 0 ? shape.jsNew : NEW);
+        const res = decodeRun(models[i], prompt, i === 0 ? shape.jsNew : NEW, batch);
         rates[backends[i].name].push(res.tokensPerS);
         prefill[backends[i].name].push(res.prefillMs);
-        out({ shape: shape.name, round: r, backend: backends[i].name, tokensPerS: res.tokensPerS, prefillMs: res.prefillMs });
+        out({ shape: shape.name, batch, round: r, backend: backends[i].name, tokensPerS: res.tokensPerS, prefillMs: res.prefillMs });
       }
       rates.copy.push(copyBandwidth()); // per round: the machine's mode changes under us
-      rates.wasmGenerate.push(await generateRun(models[1], prompt, NEW));
+      if (batch === 1) rates.wasmGenerate.push(await generateRun(models[1], prompt, NEW)); // one sequence only
       out({ shape: shape.name, round: r, copyGBps: rates.copy[r] / 1e9, wasmGenerateTokensPerS: rates.wasmGenerate[r] });
-      if (values.pytorch) {
+      if (values.pytorch && batch === 1) {
         const p = pytorchRound(shape.name);
         if (p !== null) { rates.pytorch.push(p); out({ shape: shape.name, round: r, backend: 'pytorch', tokensPerS: p }); }
       }
@@ -104,11 +109,11 @@ async function main(): Promise<void> {
     // of the cached positions (mean length PROMPT + NEW/2)
     const bytesPerToken = 4 * (params - shape.config.blockSize! * C + C) + 4 * 2 * shape.config.nLayer! * (PROMPT + NEW / 2) * C;
     const summary: Record<string, number | string> = {
-      shape: shape.name, summary: 'median', js: median(rates.js), wasm: median(rates.wasm), wasmGenerate: median(rates.wasmGenerate),
+      shape: shape.name, batch, summary: 'median', js: median(rates.js), wasm: median(rates.wasm), wasmGenerate: median(rates.wasmGenerate),
       wasmOverJs: ratio(rates.wasm, rates.js), prefillMsJs: median(prefill.js), prefillMsWasm: median(prefill.wasm),
       mbPerToken: bytesPerToken / 1e6, copyGBps: median(rates.copy) / 1e9,
       // fraction of the bandwidth limit: (tokens/s × bytes/token) ÷ copy bandwidth, per round
-      wasmBandwidthFraction: median(rates.wasm.map((t, i) => (t * bytesPerToken) / rates.copy[i])),
+      wasmBandwidthFraction: batch === 1 ? median(rates.wasm.map((t, i) => (t * bytesPerToken) / rates.copy[i])) : '— (batch > 1)',
     };
     if (rates.pytorch.length) Object.assign(summary, { pytorch: median(rates.pytorch), wasmOverPytorch: ratio(rates.wasm, rates.pytorch) });
     out(summary);
