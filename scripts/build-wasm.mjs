@@ -21,7 +21,11 @@ export function buildWasm(variant = 'simd') {
   const v = VARIANTS[variant];
   if (!v) throw new Error(`unknown wasm variant ${variant}; known: ${Object.keys(VARIANTS).join(', ')}`);
   const tc = findToolchain();
-  const rustflags = [`-C target-feature=${v.features}`];
+  // -disable-lsr: LLVM's loop strength reduction rewrites the kernels' address arithmetic into
+  // wrapping adds that wasm loads cannot take as offsets; without it matmul's tile folds every
+  // offset (1.06× on its own, 1.03–1.05× on whole GEMMs, training steps 1.02–1.08×, no kernel
+  // slower beyond noise: benches/results/kernels.md).
+  const rustflags = [`-C target-feature=${v.features}`, '-C llvm-args=-disable-lsr'];
   if (tc.linker) rustflags.push(`-C linker=${tc.linker}`);
   const targetDir = join(root, 'target', variant);
   say(`building the ${variant} kernels with the ${tc.name} toolchain`);

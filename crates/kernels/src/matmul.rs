@@ -5,8 +5,9 @@
 // Why 4×8 and no k-unroll: V8 (TurboFan) has 16 xmm registers (one is its scratch), and hoists
 // all loads of an unrolled body, which spills; 8 accumulators + 2 B vectors + 1 A splat fit.
 // Transposes cost nothing in the kernel: packing reads A, Aᵀ, B or Bᵀ into the same layout.
-// The 4×8 kernel is the one unsafe spot outside simd.rs/exports.rs (see `kernel4`): raw byte
-// addresses, so that the wasm loads carry their constant offsets (V8 then needs no address adds).
+// The 4×8 kernel (`kernel4`) and matvec.rs's inner loops are the unsafe spots outside
+// simd.rs/exports.rs: raw byte addresses, so that the wasm loads carry their constant offsets
+// (V8 then needs no address adds).
 
 use crate::simd::V;
 use crate::matvec;
@@ -187,16 +188,17 @@ pub(crate) fn kernel<const R: usize>(ap: &[f32], bp: &[f32]) -> [[V; 2]; R] {
     c
 }
 
-/// The 4×8 tile, written for the code V8 generates. With slice indexing, LLVM's loop strength
-/// reduction turns `a + 12` into a plain (wrapping) `i32.add`, which cannot become a load's
-/// offset field (wasm offsets do not wrap), so V8 emitted 5 `lea` per k besides 6 loads and 16
-/// FP ops. Here the A address is a loop-carried integer that LLVM cannot analyse (`& mask`,
-/// mask = black_box(!0)), so the loop is left alone and every `unchecked_add` (an `add nuw`)
-/// folds into the load: `v128.load32_splat offset=12`. The B address is derived, pb = 2·pa + d
-/// (one `lea`), because a B step (8 floats) is twice an A step (4 floats): one recurrence, and
-/// the loop ends on pa. Per k: 6 loads, 16 FP, 4 integer ops (was ~9): 1.04–1.05× on 256³,
-/// 1024³ and 768×128×128 (benches/results/kernels.md). k-unrolled by 2 or 4 in the same style:
-/// 0.67–0.88×, the loads of all steps come first and V8 spills.
+/// The 4×8 tile, written for the code V8 generates. LLVM's loop strength reduction turns
+/// `a + 12` into a plain (wrapping) `i32.add`, which cannot become a load's offset field (wasm
+/// offsets do not wrap), so V8 emitted 5 `lea` per k besides 6 loads and 16 FP ops. The build
+/// turns that pass off (`-C llvm-args=-disable-lsr`, scripts/build-wasm.mjs), and every
+/// `unchecked_add` (an `add nuw`) then folds into its load: `v128.load32_splat offset=12`. The B
+/// address is derived, pb = 2·pa + d (one `lea`), because a B step (8 floats) is twice an A step
+/// (4 floats): one recurrence, and the loop ends on pa. Per k: 6 loads, 16 FP, 3 integer ops.
+/// Before the flag the same folding needed pa masked with a black-boxed !0 to hide the loop
+/// from the pass (1.04–1.05× over slices), which cost an `and` per k; without it the tile alone
+/// runs 1.06× faster (benches/results/kernels.md). k-unrolled by 2 or 4: 0.61–0.88×, the loads
+/// of all steps come first and V8 spills.
 #[inline(always)]
 fn kernel4(ap: &[f32], bp: &[f32]) -> [[V; 2]; 4] {
     let kc = bp.len() / NR;
@@ -205,7 +207,6 @@ fn kernel4(ap: &[f32], bp: &[f32]) -> [[V; 2]; 4] {
     let pa0 = ap.as_ptr() as usize;
     let end = pa0 + 16 * kc;
     let d = (bp.as_ptr() as usize).wrapping_sub(pa0.wrapping_mul(2));
-    let mask = core::hint::black_box(usize::MAX);
     let mut pa = pa0;
     while pa != end {
         // SAFETY: step p (0 ≤ p < kc, asserted above) has pa = ap + 16p bytes and pb = bp + 32p,
@@ -220,7 +221,7 @@ fn kernel4(ap: &[f32], bp: &[f32]) -> [[V; 2]; 4] {
                 cr[0] = a.madd(b0, cr[0]); // a·b + c: the same bits as c + a·b in the simd build
                 cr[1] = a.madd(b1, cr[1]);
             }
-            pa = pa.unchecked_add(16) & mask;
+            pa = pa.unchecked_add(16);
         }
     }
     c

@@ -40,21 +40,26 @@ fn rows<const R: usize>(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f3
         let r1 = &b[(p + 1) * n..][..n];
         let r2 = &b[(p + 2) * n..][..n];
         let r3 = &b[(p + 3) * n..][..n];
-        let xs = r0.chunks_exact(4).zip(r1.chunks_exact(4)).zip(r2.chunks_exact(4)).zip(r3.chunks_exact(4));
         // s = (a0·x0 + a1·x1) + (a2·x2 + a3·x3), then out + s: the single-row order for every R
         let sum = |a: &[V; 4], x0: V, x1: V, x2: V, x3: V| a[0].mul(x0).add(a[1].mul(x1)).add(a[2].mul(x2).add(a[3].mul(x3)));
-        let (o0, o1) = out.split_at_mut(n);
         let a0 = sp(0);
-        if R == 1 {
-            for (o, (((x0, x1), x2), x3)) in o0.chunks_exact_mut(4).zip(xs) {
-                V::load(o).add(sum(&a0, V::load(x0), V::load(x1), V::load(x2), V::load(x3))).store(o);
-            }
-        } else {
-            let a1 = sp(1);
-            for ((o, q), (((x0, x1), x2), x3)) in o0.chunks_exact_mut(4).zip(o1.chunks_exact_mut(4)).zip(xs) {
-                let (x0, x1, x2, x3) = (V::load(x0), V::load(x1), V::load(x2), V::load(x3));
-                V::load(o).add(sum(&a0, x0, x1, x2, x3)).store(o);
-                V::load(q).add(sum(&a1, x0, x1, x2, x3)).store(q);
+        let a1 = if R == 2 { sp(1) } else { a0 };
+        // Raw byte addresses: one pointer walks b's row p, rows p+1.. are s, 2s, 3s bytes on, and
+        // out's second row n floats after its first (the build turns LLVM's loop strength
+        // reduction off for matmul's tile, and iterator state would then cost more than this).
+        let (s, x_end) = (4 * n, r0.as_ptr() as usize + 4 * n4);
+        let (mut x, mut o) = (r0.as_ptr() as usize, out.as_mut_ptr() as usize);
+        assert!(r1.as_ptr() as usize == x + s && r2.as_ptr() as usize == x + 2 * s && r3.as_ptr() as usize == x + 3 * s);
+        while x != x_end {
+            // SAFETY: x walks r0[..n4] in steps of 4 floats; x + s, x + 2s, x + 3s the same
+            // columns of r1, r2, r3 (asserted above); o the same columns of out's row 0 and, when
+            // R = 2, o + s of row 1 (out holds R·n floats).
+            unsafe {
+                let (x0, x1, x2, x3) = (V::load_at(x), V::load_at(x + s), V::load_at(x + 2 * s), V::load_at(x + 3 * s));
+                V::load_at(o).add(sum(&a0, x0, x1, x2, x3)).store_at(o);
+                if R == 2 { V::load_at(o + s).add(sum(&a1, x0, x1, x2, x3)).store_at(o + s); }
+                x += 16;
+                o += 16;
             }
         }
         // leftovers
@@ -90,15 +95,25 @@ fn dots<const R: usize>(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f3
     while j + 4 <= n {
         let (y0, y1, y2, y3) = (&b[j * k..][..k], &b[(j + 1) * k..][..k], &b[(j + 2) * k..][..k], &b[(j + 3) * k..][..k]);
         let mut s = [[V::zero(); 4]; R];
-        let it = y0.chunks_exact(4).zip(y1.chunks_exact(4)).zip(y2.chunks_exact(4)).zip(y3.chunks_exact(4)).enumerate();
-        for (c, (((z0, z1), z2), z3)) in it {
-            let (z0, z1, z2, z3) = (V::load(z0), V::load(z1), V::load(z2), V::load(z3));
-            for (r, sr) in s.iter_mut().enumerate() {
-                let av = V::load(&a[r * k + 4 * c..]);
-                sr[0] = sr[0].add(av.mul(z0));
-                sr[1] = sr[1].add(av.mul(z1));
-                sr[2] = sr[2].add(av.mul(z2));
-                sr[3] = sr[3].add(av.mul(z3));
+        // Raw byte addresses, as in `rows`: y walks b's row j, rows j+1.. are t, 2t, 3t bytes on
+        // (t = 4k), and a's second row is t bytes after its first.
+        let (t, y_end) = (4 * k, y0.as_ptr() as usize + 4 * k4);
+        let (mut y, mut x) = (y0.as_ptr() as usize, a.as_ptr() as usize);
+        assert!(y1.as_ptr() as usize == y + t && y2.as_ptr() as usize == y + 2 * t && y3.as_ptr() as usize == y + 3 * t);
+        while y != y_end {
+            // SAFETY: y walks y0[..k4] in steps of 4 floats, y + t.. the same columns of y1..y3
+            // (asserted above); x the same columns of a's row 0 and, when R = 2, x + t of row 1.
+            unsafe {
+                let (z0, z1, z2, z3) = (V::load_at(y), V::load_at(y + t), V::load_at(y + 2 * t), V::load_at(y + 3 * t));
+                for (r, sr) in s.iter_mut().enumerate() {
+                    let av = V::load_at(x + r * t);
+                    sr[0] = sr[0].add(av.mul(z0));
+                    sr[1] = sr[1].add(av.mul(z1));
+                    sr[2] = sr[2].add(av.mul(z2));
+                    sr[3] = sr[3].add(av.mul(z3));
+                }
+                y += 16;
+                x += 16;
             }
         }
         for (r, sr) in s.iter().enumerate() {

@@ -27,6 +27,10 @@ mod imp {
         /// # Safety
         /// As `load_at`, for a..a+4.
         #[inline(always)] pub unsafe fn splat_at(a: usize) -> V { V(v128_load32_splat(a as *const u32)) }
+        /// Unchecked store at byte address `a`.
+        /// # Safety
+        /// As `load_at`, for a mutable slice.
+        #[inline(always)] pub unsafe fn store_at(self, a: usize) { v128_store(a as *mut v128, self.0) }
         #[inline(always)] pub fn store(self, s: &mut [f32]) {
             let a: &mut [f32; 4] = (&mut s[..4]).try_into().unwrap();
             unsafe { v128_store(a.as_mut_ptr() as *mut v128, self.0) }
@@ -101,6 +105,7 @@ mod imp {
         /// # Safety
         /// As the wasm twin's.
         #[inline(always)] pub unsafe fn splat_at(a: usize) -> V { V([core::ptr::read_unaligned(a as *const f32); 4]) }
+        #[inline(always)] pub unsafe fn store_at(self, a: usize) { core::ptr::write_unaligned(a as *mut [f32; 4], self.0) }
         #[inline(always)] pub fn store(self, s: &mut [f32]) { s[..4].copy_from_slice(&self.0) }
         #[inline(always)] pub fn add(self, b: V) -> V { V(lanes!(|i: usize| self.0[i] + b.0[i])) }
         #[inline(always)] pub fn sub(self, b: V) -> V { V(lanes!(|i: usize| self.0[i] - b.0[i])) }
