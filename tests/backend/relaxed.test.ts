@@ -50,6 +50,24 @@ describe('the relaxed variant', () => {
     }
   });
 
+  it('attention forward, backward and decode equal the js twin within the matmul tolerance', () => {
+    for (const [B, T, C, H] of [[2, 7, 12, 3], [1, 65, 64, 2], [2, 33, 96, 4]]) {
+      const run = (be: Backend) => be.scope(() => {
+        const r = rng(B * T + C);
+        const qkv = put(be, r.f32(B * T * 3 * C, -2, 2)), out = be.alloc(B * T * C), att = be.alloc(B * H * T * T);
+        be.attentionForward(out, att, qkv, B, T, C, H);
+        const dqkv = put(be, r.f32(B * T * 3 * C));
+        be.attentionBackward(dqkv, put(be, r.f32(B * T * C)), qkv, att, B, T, C, H);
+        const kc = be.alloc(B * T * C), vc = be.alloc(B * T * C), dec = be.alloc(B * C), datt = be.alloc(B * H * T);
+        be.kvCacheWrite(kc, vc, qkv, B, T, C, H, 0, T);
+        be.attentionDecode(dec, datt, put(be, r.f32(B * 3 * C)), kc, vc, B, C, H, T, T);
+        return [out, att, dqkv, dec, datt].map((b) => be.read(b));
+      });
+      const [got, want] = [run(relaxed), run(js)];
+      got.forEach((g, i) => expectClose(g, want[i], 1e-5, 2e-4, `relaxed attention B${B} T${T} C${C} H${H} output ${i}`));
+    }
+  });
+
   it('trains a GPT to the same losses as the simd build within 1e-4', () => {
     const config = { vocabSize: 31, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 32, dropout: 0, bias: false };
     const losses = (be: Backend) => {

@@ -2,6 +2,8 @@
 // ts/backend/js/attention.ts (llm.c's attention_forward / attention_backward layout: qkv
 // [B, T, 3C] straight from c_attn). Dot products over the head size run in f32x4 lanes, four
 // keys at a time so each load of q serves four products; att·v accumulates 16 columns at a time.
+// Every c + x·y is written x.madd(y, c): mul then add (same bits) in the default build, one fused
+// multiply-add in the opt-in relaxed one.
 
 use crate::activation::{exp4k_nonpos, max_of, scale_in_place, ExpK};
 use crate::matmul::{gemm_strided, Mat};
@@ -26,10 +28,10 @@ fn scores(s: &mut [f32], q: &[f32], keys: &[f32], stride: usize, hs: usize, scal
         let (mut a0, mut a1, mut a2, mut a3) = (V::zero(), V::zero(), V::zero(), V::zero());
         for i in (0..h4).step_by(4) {
             let qv = V::load(&q[i..]);
-            a0 = a0.add(qv.mul(V::load(&k0[i..])));
-            a1 = a1.add(qv.mul(V::load(&k1[i..])));
-            a2 = a2.add(qv.mul(V::load(&k2[i..])));
-            a3 = a3.add(qv.mul(V::load(&k3[i..])));
+            a0 = qv.madd(V::load(&k0[i..]), a0);
+            a1 = qv.madd(V::load(&k1[i..]), a1);
+            a2 = qv.madd(V::load(&k2[i..]), a2);
+            a3 = qv.madd(V::load(&k3[i..]), a3);
         }
         let mut t = [a0.hsum(), a1.hsum(), a2.hsum(), a3.hsum()];
         // leftovers of the head size
@@ -61,10 +63,10 @@ fn wsum(out: &mut [f32], w: &[f32], ws: usize, cnt: usize, vals: &[f32], vs: usi
         for j in 0..cnt {
             let v = &vals[j * vs + i..][..16];
             let x = V::splat(w[j * ws]);
-            a0 = a0.add(x.mul(V::load(&v[0..])));
-            a1 = a1.add(x.mul(V::load(&v[4..])));
-            a2 = a2.add(x.mul(V::load(&v[8..])));
-            a3 = a3.add(x.mul(V::load(&v[12..])));
+            a0 = x.madd(V::load(&v[0..]), a0);
+            a1 = x.madd(V::load(&v[4..]), a1);
+            a2 = x.madd(V::load(&v[8..]), a2);
+            a3 = x.madd(V::load(&v[12..]), a3);
         }
         fin(&mut out[i..], a0); fin(&mut out[i + 4..], a1);
         fin(&mut out[i + 8..], a2); fin(&mut out[i + 12..], a3);
@@ -72,7 +74,7 @@ fn wsum(out: &mut [f32], w: &[f32], ws: usize, cnt: usize, vals: &[f32], vs: usi
     }
     while i + 4 <= hs {
         let mut a = V::zero();
-        for j in 0..cnt { a = a.add(V::splat(w[j * ws]).mul(V::load(&vals[j * vs + i..]))); }
+        for j in 0..cnt { a = V::splat(w[j * ws]).madd(V::load(&vals[j * vs + i..]), a); }
         fin(&mut out[i..], a);
         i += 4;
     }
@@ -103,8 +105,8 @@ fn tile(a: &[f32], rows: [usize; 4], aks: usize, b: &[f32], bs: usize, k: usize)
             let b1 = V::load_at(pb + 16);
             for (cr, p) in c.iter_mut().zip(pa.iter_mut()) {
                 let x = V::splat_at(*p);
-                cr[0] = cr[0].add(x.mul(b0));
-                cr[1] = cr[1].add(x.mul(b1));
+                cr[0] = x.madd(b0, cr[0]);
+                cr[1] = x.madd(b1, cr[1]);
                 *p += sa;
             }
             pb += sb;
@@ -130,8 +132,8 @@ fn tile_strip(ap: &[f32], b: &[f32], bs: usize, k: usize) -> [[V; 2]; 4] {
             let b1 = V::load_at(pb + 16);
             for (r, cr) in c.iter_mut().enumerate() {
                 let x = V::splat_at(pa + 4 * r);
-                cr[0] = cr[0].add(x.mul(b0));
-                cr[1] = cr[1].add(x.mul(b1));
+                cr[0] = x.madd(b0, cr[0]);
+                cr[1] = x.madd(b1, cr[1]);
             }
             pa += 16;
             pb += sb;
