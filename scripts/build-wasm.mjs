@@ -1,5 +1,5 @@
 // Builds crates/kernels into dist/glassgpt-<variant>.wasm: `simd` (wasm32 + simd128, one
-// thread, the default everywhere) and `relaxed` (+ relaxed SIMD: matmul's multiply-adds fused
+// thread, the default everywhere) and `relaxed` (+ relaxed SIMD: matmul's and attention's multiply-adds fused
 // where the CPU has FMA; opt-in only, since its bits then depend on the hardware).
 // Always from source: a stale binary is never trusted (cargo decides what to recompile).
 

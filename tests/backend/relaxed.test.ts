@@ -1,4 +1,4 @@
-// The opt-in `relaxed` build: matmul's multiply-adds are f32x4.relaxed_madd (fused where the CPU
+// The opt-in `relaxed` build: matmul's and attention's multiply-adds are f32x4.relaxed_madd (fused where the CPU
 // has FMA), so it is held to the js twin by tolerance, not to the simd build by bits. Also: the
 // simd build contains no relaxed instruction (its bits must not depend on the hardware), and a
 // runtime without relaxed SIMD gets an error that says what to do.

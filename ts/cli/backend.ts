@@ -1,5 +1,5 @@
 // The --backend flag of every command: js, wasm, auto, or wasm-relaxed (the opt-in build whose
-// matmuls use fused multiply-adds: faster, but its bits depend on the CPU).
+// matmuls and attention use fused multiply-adds: faster, but its bits depend on the CPU).
 
 import { setFlagsFromString } from 'node:v8';
 import { createBackend, type Backend } from '../backend/index.js';

@@ -5,7 +5,7 @@
 
 import { isNode, canShareMemory } from '../../env.js';
 
-/** simd: the default, the same bits everywhere. relaxed: opt-in, matmul's multiply-adds fused
+/** simd: the default, the same bits everywhere. relaxed: opt-in, matmul's and attention's multiply-adds fused
  *  where the CPU has FMA (faster; bits depend on the hardware). threads: reserved. */
 export type WasmVariant = 'simd' | 'relaxed' | 'threads';
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
