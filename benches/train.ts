@@ -7,7 +7,9 @@
 //   3. the same run in PyTorch (benches/reference/train_baby.py, Debian's torch on OpenBLAS,
 //      one thread), run at the same time on the other core so both see the same machine modes.
 // Model FLOP/s uses nanoGPT's estimate_mfu napkin math (6N + 12·L·H·Q·T per token) against the
-// SIMD128 peak measured by the register-only probe.
+// SIMD128 peak measured by the register-only probe, sampled right before and right after each
+// wasm training step (~0.2 s; the mode flips every few seconds, and one probe sample alone swings
+// 1.7× between modes): one fraction per step against the mean of its two probes, and the median.
 // `npx tsx benches/train.ts [--steps 2000] [--rounds 5] [--no-torch] [--json]`
 
 import { spawn } from 'node:child_process';
@@ -51,16 +53,27 @@ const peak = await peakProbe();
 // 1. js vs wasm, interleaved
 const js = trainer(await createBackend('js'), 1e9), wasm = trainer(await createBackend('wasm'), 1e9);
 js.trainStep(); wasm.trainStep(); // warm-up
-const tps = { js: [] as number[], wasm: [] as number[], ratio: [] as number[], peak: [] as number[] };
+const tps = { js: [] as number[], wasm: [] as number[], ratio: [] as number[], peak: [] as number[], mfu: [] as number[] };
 for (let r = 0; r < ROUNDS; r++) {
   const rate = (t: Trainer, n: number) => { const t0 = performance.now(); for (let i = 0; i < n; i++) t.trainStep(); return (n * B * T * 1000) / (performance.now() - t0); };
-  const a = rate(js, 1), b = rate(wasm, 8);
-  tps.js.push(a); tps.wasm.push(b); tps.ratio.push(b / a); tps.peak.push(peak());
-  log({ bench: 'train-throughput', round: r + 1, js: a, wasm: b, ratio: b / a });
+  const a = rate(js, 1);
+  // 8 wasm steps, each bracketed by probe samples: its fraction of peak is against the probes
+  // taken right before and right after it
+  let ms = 0, p0 = peak();
+  const fr: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const t0 = performance.now(); wasm.trainStep(); const dt = performance.now() - t0;
+    const p1 = peak();
+    ms += dt; fr.push(((B * T * 1000) / dt) * flopsPerToken / (((p0 + p1) / 2) * 1e9));
+    tps.peak.push(p1); p0 = p1;
+  }
+  const b = (8 * B * T * 1000) / ms;
+  tps.js.push(a); tps.wasm.push(b); tps.ratio.push(b / a); tps.mfu.push(...fr);
+  log({ bench: 'train-throughput', round: r + 1, js: a, wasm: b, ratio: b / a, mfu: median(fr) });
 }
 const peakG = median(tps.peak);
 log({ bench: 'train-throughput', impl: 'js', tokensPerSec: median(tps.js) });
-log({ bench: 'train-throughput', impl: 'wasm', tokensPerSec: median(tps.wasm), vsJs: median(tps.ratio), mfu: (median(tps.wasm) * flopsPerToken) / (peakG * 1e9), peakGflops: peakG });
+log({ bench: 'train-throughput', impl: 'wasm', tokensPerSec: median(tps.wasm), vsJs: median(tps.ratio), mfu: median(tps.mfu), peakGflops: peakG });
 js.free(); wasm.free();
 
 // 2 + 3. the full run, PyTorch alongside on the other core
@@ -98,13 +111,15 @@ ${date}, \`npx tsx benches/train.ts --steps ${STEPS} --rounds ${ROUNDS}\`. nanoG
 (char-level, 4 layers, 4 heads, 128 embd, block 64, batch 12, lr 1e-3, warmup 100, cosine to 1e-4,
 β2 0.99, weight decay 0.1, clip 1.0, no biases, dropout 0), vocab ${tok.vocabSize}, ${f(N / 1e6, 2)} M parameters,
 ${f(flopsPerToken / 1e6, 2)} MFLOP per token (nanoGPT's estimate_mfu). One thread each. SIMD128 peak of
-this machine (register-only probe, median): ${f(peakG, 1)} GFLOP/s.
+this machine (register-only probe, median of the ${tps.peak.length} samples): ${f(peakG, 1)} GFLOP/s. The fraction of
+peak is the median over the ${tps.mfu.length} timed wasm steps of each step's model FLOP/s ÷ the mean of the probe
+samples taken right before and right after it (the machine's speed mode flips every few seconds).
 
 | measurement | js | wasm | PyTorch 1.13 + OpenBLAS |
 |---|---|---|---|
 | training tokens/s, interleaved rounds (median) | ${f(median(tps.js))} | ${f(median(tps.wasm))} | — |
 | wasm ÷ js (median of per-round ratios) | | ${f(median(tps.ratio), 1)}× | |
-| model FLOP/s as a fraction of the SIMD128 peak | | ${f((100 * median(tps.wasm) * flopsPerToken) / (peakG * 1e9), 0)}% | |
+| model FLOP/s as a fraction of the SIMD128 peak (median of per-step ratios) | | ${f(100 * median(tps.mfu), 0)}% | |
 | full ${STEPS}-step run: tokens/s (eval excluded) | — | ${f(done!.tokensPerSec)} | ${torch ? f(torch.tokensPerSec) : 'not run'} |
 | wasm ÷ PyTorch tokens/s, same run | | ${torch ? f(done!.tokensPerSec / torch.tokensPerSec, 2) + '×' : '—'} | |
 | val loss at step ${STEPS} (200 batches) | — | ${f(done!.valLoss!, 4)} | ${torch ? f(torch.valLoss, 4) : '—'} |

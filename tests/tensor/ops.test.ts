@@ -6,6 +6,7 @@ import {
   GradError, ShapeError, Tensor, add, attention, crossEntropy, crossEntropyRows, dropout, embedding, gelu,
   layernorm, linear, linearT, logSoftmax, mean, mul, noGrad, reshape, scale, softmax, sum, tokenLogprobs,
 } from '../../ts/tensor/index.js';
+import type { Backend, Buf } from '../../ts/backend/backend.js';
 import { testBackends } from '../helpers/backends.js';
 import { gradcheck } from './gradcheck.js';
 
@@ -50,6 +51,30 @@ describe.each(backends.map((b) => [b.name, b] as const))('ops on %s', (_n, be) =
       expect(Array.from(x.gradArray()!)).toEqual([5, 7, 9]);
       sum(x).backward(); // a second graph adds, as PyTorch does until zero_grad
       expect(Array.from(x.gradArray()!)).toEqual([6, 8, 10]);
+    });
+  });
+
+  it('writes a first gradient contribution and adds later ones, in either consumer order', () => {
+    // linear's dx, add's and mul's backward write into an uninitialised gradient when it is
+    // the first contribution (Tensor.claimGrad) and add otherwise: x feeds both kinds here
+    be.scope(() => {
+      const x = Tensor.from(be, [1, -2, 3, 0.5], [2, 2], { requiresGrad: true });
+      const w = Tensor.from(be, [2, 0, 1, -1], [2, 2]);
+      // d/dx[n, k] Σ (x·w + x ⊙ x + x) = Σ_j w[k, j] + 2x + 1 (row sums of w: 2, 0), in either order
+      for (const y of [add(add(linear(x, w), mul(x, x)), x), add(x, add(mul(x, x), linear(x, w)))]) {
+        x.grad = null;
+        sum(y).backward();
+        expect(Array.from(x.gradArray()!)).toEqual([5, -3, 9, 2]);
+      }
+    });
+  });
+
+  it('uninitialised outputs are never read: the js twin fills them with NaN', () => {
+    be.scope(() => {
+      const u = (be as Backend & { allocUninit(n: number): Buf }).allocUninit(3);
+      if (be.name === 'js') expect(Array.from(be.read(u)).every(Number.isNaN)).toBe(true);
+      // an op whose output comes uninitialised still gives exact values
+      expect(Array.from(add(Tensor.from(be, [1, 2, 3], [3]), Tensor.from(be, [4, 5, 6], [3])).toArray())).toEqual([5, 7, 9]);
     });
   });
 

@@ -13,16 +13,31 @@ export interface RawBuf extends Buf {
 export abstract class BaseBackend {
   private scopes: Set<RawBuf>[] = [];
 
-  protected abstract allocRaw(length: number, dtype: DType): RawBuf;
+  /** Storage for `length` elements; zero-filled when `zero`, else whatever the memory held. */
+  protected abstract allocRaw(length: number, dtype: DType, zero: boolean): RawBuf;
   protected abstract freeRaw(buf: RawBuf): void;
   abstract view(buf: Buf): Float32Array | Int32Array;
 
   alloc(length: number, dtype: DType = 'f32'): Buf {
+    return this.track(this.allocRaw(this.checkAlloc('alloc', length, dtype), dtype, true));
+  }
+
+  /** As alloc, but the contents are unspecified (the js twin fills them with NaN so a kernel that
+   *  reads them shows it): for outputs a kernel overwrites completely. Zero-filling every
+   *  activation was a memset of ~60 MB per baby-GPT training step. See tensor/alloc.ts. */
+  allocUninit(length: number, dtype: DType = 'f32'): Buf {
+    return this.track(this.allocRaw(this.checkAlloc('allocUninit', length, dtype), dtype, false));
+  }
+
+  private checkAlloc(where: string, length: number, dtype: DType): number {
     if (!Number.isInteger(length) || length < 0) {
-      throw new KernelArgumentError(`alloc: length must be a non-negative integer, got ${length}`);
+      throw new KernelArgumentError(`${where}: length must be a non-negative integer, got ${length}`);
     }
-    if (dtype !== 'f32' && dtype !== 'i32') throw new KernelArgumentError(`alloc: unknown dtype ${String(dtype)}`);
-    const buf = this.allocRaw(length, dtype);
+    if (dtype !== 'f32' && dtype !== 'i32') throw new KernelArgumentError(`${where}: unknown dtype ${String(dtype)}`);
+    return length;
+  }
+
+  private track(buf: RawBuf): RawBuf {
     this.scopes[this.scopes.length - 1]?.add(buf);
     return buf;
   }

@@ -174,7 +174,7 @@ export class GPT {
     be.kvCacheWrite(cache.k[l], cache.v[l], qkv.data, B, T, C, H, pos, cache.maxT);
     if (pos === 0) return attention(qkv, H);
     const L = pos + 1;
-    const out = Tensor.zeros(be, [B, 1, C]), att = Tensor.zeros(be, [B, H, 1, L]);
+    const out = Tensor.empty(be, [B, 1, C]), att = Tensor.empty(be, [B, H, 1, L]);
     be.attentionDecode(out.data, att.data, qkv.data, cache.k[l], cache.v[l], B, C, H, L, cache.maxT);
     return { out, att };
   }
@@ -184,7 +184,7 @@ export class GPT {
     const [B, T, C] = x.shape, be = this.backend;
     if (T === 1) return x;
     const rows = Tensor.ints(be, Array.from({ length: B }, (_, b) => b * T + T - 1), [B]);
-    const out = Tensor.zeros(be, [B, 1, C]);
+    const out = Tensor.empty(be, [B, 1, C]);
     be.embeddingForward(out.data, x.data, rows.data, B, C, B * T); // x as a table of B·T rows
     return out;
   }

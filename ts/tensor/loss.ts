@@ -4,7 +4,7 @@
 // DPO and PPO need, without ever materialising a [N, V] log-softmax for backward.
 
 import { ShapeError, GradError, fmtShape } from './errors.js';
-import { Tensor, record, sameBackend, isGradEnabled } from './tensor.js';
+import { Tensor, allocOutput, record, sameBackend, isGradEnabled } from './tensor.js';
 
 /** The targets value whose rows are skipped (torch.nn.functional.cross_entropy's default). */
 export const IGNORE_INDEX = -100;
@@ -22,7 +22,7 @@ function rows(logits: Tensor, targets: Tensor, op: string): { N: number; V: numb
 /** losses [N] = −log softmax(logits)[target] per row (0 on ignored rows); shape = targets'. */
 export function crossEntropyRows(logits: Tensor, targets: Tensor, ignoreIndex = IGNORE_INDEX): Tensor {
   const { N, V } = rows(logits, targets, 'crossEntropyRows');
-  const be = logits.backend, out = Tensor.zeros(be, targets.shape);
+  const be = logits.backend, out = Tensor.empty(be, targets.shape);
   be.crossEntropyForward(out.data, logits.data, targets.data, N, V, ignoreIndex);
   return record(out, [logits], () => {
     // dlogits += dloss_i · (softmax − onehot): the kernel takes the per-row gradient directly
@@ -33,9 +33,12 @@ export function crossEntropyRows(logits: Tensor, targets: Tensor, ignoreIndex = 
 /** log p(target) per row (0 on ignored rows): the chosen-token log-probabilities. */
 export function tokenLogprobs(logits: Tensor, targets: Tensor, ignoreIndex = IGNORE_INDEX): Tensor {
   const nll = crossEntropyRows(logits, targets, ignoreIndex);
-  const be = logits.backend, out = Tensor.zeros(be, nll.shape);
+  const be = logits.backend, out = Tensor.empty(be, nll.shape);
   be.scale(out.data, nll.data, -1, nll.size);
-  return record(out, [nll], () => be.axpy(nll.ensureGrad(), out.grad!, -1, nll.size));
+  return record(out, [nll], () => {
+    if (nll.claimGrad()) be.scale(nll.grad!, out.grad!, -1, nll.size);
+    else be.axpy(nll.grad!, out.grad!, -1, nll.size);
+  });
 }
 
 /** Mean cross-entropy over the rows whose target is not ignoreIndex, as F.cross_entropy.
@@ -47,13 +50,13 @@ export function crossEntropy(logits: Tensor, targets: Tensor, ignoreIndex = IGNO
   let count = 0;
   for (let i = 0; i < N; i++) if (t[i] !== ignoreIndex) count++;
   if (count === 0) throw new ShapeError(`crossEntropy: all ${N} targets are the ignore index ${ignoreIndex}; the mean is undefined`);
-  const losses = be.alloc(N, 'f32'); // per row, kept for nothing but the sum
+  const losses = allocOutput(be, N); // per row, kept for nothing but the sum
   be.crossEntropyForward(losses, logits.data, targets.data, N, V, ignoreIndex);
-  const out = Tensor.zeros(be, [1]);
+  const out = Tensor.empty(be, [1]);
   be.sumRows(out.data, losses, N, 1, false); // losses as [N, 1]: Σ over rows
   be.scale(out.data, out.data, 1 / count, 1);
   return record(out, [logits], () => {
-    const dlosses = be.alloc(N, 'f32'); // every row's share of the mean (ignored rows add 0)
+    const dlosses = allocOutput(be, N); // every row's share of the mean (ignored rows add 0)
     be.fill(dlosses, be.read(out.grad!)[0] / count, N);
     be.crossEntropyBackward(logits.ensureGrad(), logits.data, targets.data, dlosses, N, V, ignoreIndex);
   });
@@ -69,7 +72,7 @@ function forwardOnly(op: string, x: Tensor): void {
 /** Row-wise softmax over the last dimension (sampling, inspection; no backward). */
 export function softmax(x: Tensor): Tensor {
   forwardOnly('softmax', x);
-  const V = x.shape[x.shape.length - 1], out = Tensor.zeros(x.backend, x.shape);
+  const V = x.shape[x.shape.length - 1], out = Tensor.empty(x.backend, x.shape);
   x.backend.softmaxForward(out.data, x.data, x.size / V, V);
   return out;
 }
@@ -77,7 +80,7 @@ export function softmax(x: Tensor): Tensor {
 /** Row-wise log-softmax over the last dimension (no backward). */
 export function logSoftmax(x: Tensor): Tensor {
   forwardOnly('logSoftmax', x);
-  const V = x.shape[x.shape.length - 1], out = Tensor.zeros(x.backend, x.shape);
+  const V = x.shape[x.shape.length - 1], out = Tensor.empty(x.backend, x.shape);
   x.backend.logSoftmaxForward(out.data, x.data, x.size / V, V);
   return out;
 }

@@ -5,7 +5,7 @@
 
 import type { Buf } from '../backend/backend.js';
 import { ShapeError, fmtShape } from './errors.js';
-import { Tensor, record, sameBackend } from './tensor.js';
+import { Tensor, allocOutput, record, sameBackend } from './tensor.js';
 
 /** The gradient buffer of `t` if it needs one, else null (skip that contribution). */
 function dOf(t: Tensor): Buf | null {
@@ -15,6 +15,23 @@ function dOf(t: Tensor): Buf | null {
 /** A d-buffer for kernels that always write one: the real grad, or a scratch in the scope. */
 function dOrScratch(t: Tensor): Buf {
   return dOf(t) ?? t.backend.alloc(t.size, 'f32');
+}
+
+/** t.grad += alpha·g, or t.grad = alpha·g for its first contribution (no zero-fill, one read
+ *  stream less); nothing when t needs no gradient. */
+function addGrad(t: Tensor, g: Buf, alpha: number): void {
+  if (!t.requiresGrad) return;
+  const be = t.backend;
+  if (t.claimGrad()) be.scale(t.grad!, g, alpha, t.size);
+  else be.axpy(t.grad!, g, alpha, t.size);
+}
+
+/** t.grad += a ⊙ b, or t.grad = a ⊙ b for its first contribution. */
+function addGradProduct(t: Tensor, a: Buf, b: Buf): void {
+  if (!t.requiresGrad) return;
+  const be = t.backend;
+  if (t.claimGrad()) be.mul(t.grad!, a, b, t.size);
+  else be.mulAccumulate(t.grad!, a, b, t.size);
 }
 
 function lastDim(t: Tensor, op: string): number {
@@ -29,10 +46,7 @@ function f32(op: string, ...ts: Tensor[]): void {
 /** The same values under a new shape (same element count); shares the data buffer. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const out = new Tensor(x.backend, x.data, shape); // throws ShapeError if the sizes differ
-  return record(out, [x], () => {
-    const dx = dOf(x);
-    if (dx) x.backend.axpy(dx, out.grad!, 1, x.size);
-  });
+  return record(out, [x], () => addGrad(x, out.grad!, 1));
 }
 
 /** a + b, same shapes (the residual connection). */
@@ -42,12 +56,11 @@ export function add(a: Tensor, b: Tensor): Tensor {
   if (a.size !== b.size || a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
     throw new ShapeError(`add: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} differ`);
   }
-  const out = Tensor.zeros(be, a.shape);
+  const out = Tensor.empty(be, a.shape);
   be.add(out.data, a.data, b.data, a.size);
   return record(out, [a, b], () => {
-    const da = dOf(a), db = dOf(b);
-    if (da) be.axpy(da, out.grad!, 1, a.size);
-    if (db) be.axpy(db, out.grad!, 1, b.size);
+    addGrad(a, out.grad!, 1);
+    addGrad(b, out.grad!, 1);
   });
 }
 
@@ -56,12 +69,11 @@ export function mul(a: Tensor, b: Tensor): Tensor {
   const be = sameBackend('mul', a, b);
   f32('mul', a, b);
   if (a.size !== b.size) throw new ShapeError(`mul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} differ`);
-  const out = Tensor.zeros(be, a.shape);
+  const out = Tensor.empty(be, a.shape);
   be.mul(out.data, a.data, b.data, a.size);
   return record(out, [a, b], () => {
-    const da = dOf(a), db = dOf(b);
-    if (da) be.mulAccumulate(da, out.grad!, b.data, a.size);
-    if (db) be.mulAccumulate(db, out.grad!, a.data, b.size);
+    addGradProduct(a, out.grad!, b.data);
+    addGradProduct(b, out.grad!, a.data);
   });
 }
 
@@ -69,25 +81,23 @@ export function mul(a: Tensor, b: Tensor): Tensor {
 export function scale(x: Tensor, alpha: number): Tensor {
   f32('scale', x);
   if (!Number.isFinite(alpha)) throw new RangeError(`scale: alpha must be finite, got ${alpha}`);
-  const be = x.backend, out = Tensor.zeros(be, x.shape);
+  const be = x.backend, out = Tensor.empty(be, x.shape);
   be.scale(out.data, x.data, alpha, x.size);
-  return record(out, [x], () => {
-    const dx = dOf(x);
-    if (dx) be.axpy(dx, out.grad!, alpha, x.size);
-  });
+  return record(out, [x], () => addGrad(x, out.grad!, alpha));
 }
 
 /** Σ x over every element, a one-element tensor of shape [1]. */
 export function sum(x: Tensor): Tensor {
   f32('sum', x);
-  const be = x.backend, out = Tensor.zeros(be, [1]);
+  const be = x.backend, out = Tensor.empty(be, [1]);
   be.sumRows(out.data, x.data, x.size, 1, false); // x as [size, 1]: one column summed
   return record(out, [x], () => {
-    const dx = dOf(x);
-    if (!dx) return;
-    const ones = be.alloc(x.size, 'f32'); // broadcast the scalar gradient: dx += g · 1
+    if (!x.requiresGrad) return;
+    const g = be.read(out.grad!)[0];
+    if (x.claimGrad()) { be.fill(x.grad!, g, x.size); return; } // dx = g · 1
+    const ones = allocOutput(be, x.size); // broadcast the scalar gradient: dx += g · 1
     be.fill(ones, 1, x.size);
-    be.axpy(dx, ones, be.read(out.grad!)[0], x.size);
+    be.axpy(x.grad!, ones, g, x.size);
   });
 }
 
@@ -106,11 +116,13 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   if (w.shape.length !== 2 || w.shape[0] !== K) throw new ShapeError(`linear: input ${fmtShape(x.shape)} does not fit weight ${fmtShape(w.shape)} ([in, out])`);
   const M = w.shape[1];
   if (b && (b.shape.length !== 1 || b.shape[0] !== M)) throw new ShapeError(`linear: bias ${fmtShape(b.shape)} does not fit weight ${fmtShape(w.shape)}`);
-  const out = Tensor.zeros(be, [...x.shape.slice(0, -1), M]); // (..., M)
+  const out = Tensor.empty(be, [...x.shape.slice(0, -1), M]); // (..., M)
   be.matmul(out.data, x.data, w.data, b ? b.data : null, 1, N, K, M, false, false, false);
   return record(out, b ? [x, w, b] : [x, w], () => {
-    const dy = out.grad!, dx = dOf(x), dw = dOf(w), db = b ? dOf(b) : null;
-    if (dx) be.matmul(dx, dy, w.data, null, 1, N, M, K, false, true, true); // dx [N,K] += dy · wᵀ
+    const dy = out.grad!;
+    // dx [N,K] (+)= dy · wᵀ: written, not added, when it is x's first gradient (no zero-fill)
+    if (x.requiresGrad) { const first = x.claimGrad(); be.matmul(x.grad!, dy, w.data, null, 1, N, M, K, false, true, !first); }
+    const dw = dOf(w), db = b ? dOf(b) : null;
     if (dw) be.matmul(dw, x.data, dy, null, 1, K, N, M, true, false, true); // dw [K,M] += xᵀ · dy
     if (db) be.sumRows(db, dy, N, M, true); // db [M] += Σ_rows dy
   });
@@ -123,11 +135,13 @@ export function linearT(x: Tensor, w: Tensor): Tensor {
   const K = lastDim(x, 'linearT'), N = x.size / K;
   if (w.shape.length !== 2 || w.shape[1] !== K) throw new ShapeError(`linearT: input ${fmtShape(x.shape)} does not fit weight ${fmtShape(w.shape)} ([out, in])`);
   const M = w.shape[0];
-  const out = Tensor.zeros(be, [...x.shape.slice(0, -1), M]); // (..., M)
+  const out = Tensor.empty(be, [...x.shape.slice(0, -1), M]); // (..., M)
   be.matmul(out.data, x.data, w.data, null, 1, N, K, M, false, true, false);
   return record(out, [x, w], () => {
-    const dy = out.grad!, dx = dOf(x), dw = dOf(w);
-    if (dx) be.matmul(dx, dy, w.data, null, 1, N, M, K, false, false, true); // dx [N,K] += dy · w
+    const dy = out.grad!;
+    // dx [N,K] (+)= dy · w, written when it is x's first gradient
+    if (x.requiresGrad) { const first = x.claimGrad(); be.matmul(x.grad!, dy, w.data, null, 1, N, M, K, false, false, !first); }
+    const dw = dOf(w);
     if (dw) be.matmul(dw, dy, x.data, null, 1, M, N, K, true, false, true); // dw [M,K] += dyᵀ · x
   });
 }
@@ -139,7 +153,7 @@ export function embedding(table: Tensor, ids: Tensor): Tensor {
   if (ids.dtype !== 'i32') throw new ShapeError(`embedding: ids must be i32, got ${ids.dtype}`);
   if (table.shape.length !== 2) throw new ShapeError(`embedding: table must be [V, C], got ${fmtShape(table.shape)}`);
   const [V, C] = table.shape, N = ids.size;
-  const out = Tensor.zeros(be, [...ids.shape, C]); // (..., C)
+  const out = Tensor.empty(be, [...ids.shape, C]); // (..., C)
   be.embeddingForward(out.data, table.data, ids.data, N, C, V);
   return record(out, [table], () => {
     const dt = dOf(table);
@@ -155,8 +169,8 @@ export function layernorm(x: Tensor, weight: Tensor, bias: Tensor | null): Tenso
   if (weight.size !== C || (bias && bias.size !== C)) {
     throw new ShapeError(`layernorm: input ${fmtShape(x.shape)} needs weight and bias of [${C}], got ${fmtShape(weight.shape)}${bias ? ` and ${fmtShape(bias.shape)}` : ''}`);
   }
-  const out = Tensor.zeros(be, x.shape);
-  const mean = be.alloc(N, 'f32'), rstd = be.alloc(N, 'f32'); // saved for backward
+  const out = Tensor.empty(be, x.shape);
+  const mean = allocOutput(be, N), rstd = allocOutput(be, N); // saved for backward
   be.layernormForward(out.data, mean, rstd, x.data, weight.data, bias ? bias.data : null, N, C);
   return record(out, bias ? [x, weight, bias] : [x, weight], () => {
     const dbias = bias ? dOrScratch(bias) : null;
@@ -167,7 +181,7 @@ export function layernorm(x: Tensor, weight: Tensor, bias: Tensor | null): Tenso
 /** GELU, tanh approximation (GPT-2; torch's approximate='tanh'). */
 export function gelu(x: Tensor): Tensor {
   f32('gelu', x);
-  const be = x.backend, out = Tensor.zeros(be, x.shape);
+  const be = x.backend, out = Tensor.empty(be, x.shape);
   be.geluForward(out.data, x.data, x.size);
   return record(out, [x], () => {
     const dx = dOf(x);
@@ -180,13 +194,10 @@ export function dropout(x: Tensor, p: number, seed: number, training: boolean): 
   if (!(p >= 0 && p < 1)) throw new RangeError(`dropout: p must be in [0, 1), got ${p}`);
   if (!training || p === 0) return x;
   f32('dropout', x);
-  const be = x.backend, out = Tensor.zeros(be, x.shape);
-  const mask = be.alloc(x.size, 'f32'); // 0 or 1/(1-p), saved for backward
+  const be = x.backend, out = Tensor.empty(be, x.shape);
+  const mask = allocOutput(be, x.size); // 0 or 1/(1-p), saved for backward
   be.dropoutForward(out.data, mask, x.data, x.size, p, seed);
-  return record(out, [x], () => {
-    const dx = dOf(x);
-    if (dx) be.mulAccumulate(dx, out.grad!, mask, x.size);
-  });
+  return record(out, [x], () => addGradProduct(x, out.grad!, mask));
 }
 
 /** Causal multi-head self-attention on the c_attn output qkv [B, T, 3C] (llm.c layout: q | k | v,
@@ -198,8 +209,8 @@ export function attention(qkv: Tensor, nHead: number): { out: Tensor; att: Tenso
   const [B, T, C3] = qkv.shape, C = C3 / 3;
   if (!Number.isInteger(nHead) || nHead <= 0 || C % nHead !== 0) throw new ShapeError(`attention: C=${C} is not divisible by nHead=${nHead}`);
   const be = qkv.backend;
-  const out = Tensor.zeros(be, [B, T, C]);
-  const att = Tensor.zeros(be, [B, nHead, T, T]);
+  const out = Tensor.empty(be, [B, T, C]);
+  const att = Tensor.empty(be, [B, nHead, T, T]); // the kernel writes the masked zeros too
   be.attentionForward(out.data, att.data, qkv.data, B, T, C, nHead);
   record(out, [qkv], () => {
     const dqkv = dOf(qkv);

@@ -6,7 +6,7 @@
 // (activations, intermediate gradients, temporaries) is allocated inside the caller's
 // `backend.scope()` and freed when it ends; parameters live outside any scope (ParameterStore).
 
-import type { Backend, Buf } from '../backend/backend.js';
+import type { Backend, Buf, DType } from '../backend/backend.js';
 import { GradError, ShapeError, fmtShape } from './errors.js';
 
 let gradEnabled = true;
@@ -36,6 +36,15 @@ function checkShape(shape: readonly number[], where: string): number {
 }
 
 const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
+
+/** Storage for a result a kernel overwrites completely: uninitialised where the backend offers
+ *  it (both twins do, BaseBackend.allocUninit; the Backend interface only promises zero-filled
+ *  alloc), zero-filled otherwise. Skipping the zero-fill matters: it was a memset of every
+ *  activation of a training step. */
+export function allocOutput(backend: Backend, length: number, dtype: DType = 'f32'): Buf {
+  const uninit = (backend as Backend & { allocUninit?: Backend['alloc'] }).allocUninit;
+  return uninit ? uninit.call(backend, length, dtype) : backend.alloc(length, dtype);
+}
 
 export class Tensor {
   readonly shape: readonly number[];
@@ -77,11 +86,17 @@ export class Tensor {
     return new Tensor(backend, backend.alloc(checkShape(shape, 'Tensor.zeros'), 'f32'), shape, opts);
   }
 
+  /** An f32 tensor whose values are unspecified until a kernel writes them: the output of an op
+   *  whose kernel overwrites every element (allocOutput). Allocated in the current scope. */
+  static empty(backend: Backend, shape: readonly number[]): Tensor {
+    return new Tensor(backend, allocOutput(backend, checkShape(shape, 'Tensor.empty')), shape);
+  }
+
   /** An f32 tensor holding `values` (length must match the shape). */
   static from(backend: Backend, values: ArrayLike<number>, shape: readonly number[], opts: { requiresGrad?: boolean } = {}): Tensor {
     const size = checkShape(shape, 'Tensor.from');
     if (values.length !== size) throw new ShapeError(`Tensor.from: ${values.length} values do not fill shape ${fmtShape(shape)}`);
-    const t = new Tensor(backend, backend.alloc(size, 'f32'), shape, opts);
+    const t = new Tensor(backend, allocOutput(backend, size), shape, opts);
     backend.write(t.data, values);
     return t;
   }
@@ -93,7 +108,7 @@ export class Tensor {
     for (let i = 0; i < values.length; i++) {
       if (!Number.isInteger(values[i])) throw new ShapeError(`Tensor.ints: value ${values[i]} at ${i} is not an integer`);
     }
-    const t = new Tensor(backend, backend.alloc(size, 'i32'), shape);
+    const t = new Tensor(backend, allocOutput(backend, size, 'i32'), shape);
     backend.write(t.data, values);
     return t;
   }
@@ -121,6 +136,18 @@ export class Tensor {
       this.grad = this.backend.alloc(this.size, 'f32');
     }
     return this.grad;
+  }
+
+  /** For a gradient contribution a kernel can either write or add (matmul's accumulate flag, a
+   *  copy instead of axpy): true when this is the first one, and then this.grad is a fresh
+   *  UNINITIALISED buffer the caller must overwrite completely; false when it must add to
+   *  this.grad. Writing g instead of adding it to zeros gives the same bits (0 + g = g), except
+   *  that a −0 stays −0. */
+  claimGrad(): boolean {
+    if (this.grad) return false;
+    if (this.dtype !== 'f32') throw new GradError(`${this.label()}: an ${this.dtype} tensor has no gradient`);
+    this.grad = allocOutput(this.backend, this.size);
+    return true;
   }
 
   /** Reverse-mode autodiff from this one-element tensor: every tensor it depends on that

@@ -152,3 +152,9 @@ fn u(x: i32) -> usize { x.max(0) as usize }
     let (m, k, n) = (u(m), u(k), u(n));
     matmul::matmul_tune(w(out, m * n), r(a, m * k), r(b, k * n), m, k, n, u(rows), matmul::Blocks { kc: u(kc), mc: u(mc), nc: u(nc) })
 }
+/// `alloc` without the zero-fill, for outputs a kernel overwrites completely (the TypeScript
+/// side decides which: BaseBackend.allocUninit). Same layout, freed by `dealloc`.
+#[no_mangle] pub extern "C" fn alloc_uninit(bytes: usize) -> *mut u8 {
+    if bytes == 0 { return 16 as *mut u8; }
+    unsafe { std::alloc::alloc(Layout::from_size_align(bytes, 16).unwrap()) }
+}

@@ -29,8 +29,11 @@ export class JsBackend extends KernelBackend<Arr> {
   protected readonly k = jsKernels;
   private liveBytes = 0;
 
-  protected allocRaw(length: number, dtype: DType): RawBuf {
+  protected allocRaw(length: number, dtype: DType, zero: boolean): RawBuf {
     const data = dtype === 'f32' ? new Float32Array(length) : new Int32Array(length);
+    // uninitialised memory, made visible: NaN (or a huge id) propagates into any result that
+    // read it, so the twin tests catch a kernel or op that relies on an output being zeroed
+    if (!zero) data.fill(dtype === 'f32' ? NaN : 0x7fffffff);
     const b = { dtype, length, offset: 0, freed: false, data } as JsBuf;
     (b as { base: RawBuf }).base = b;
     this.liveBytes += length * 4;

@@ -12,6 +12,8 @@ interface WasmBuf extends RawBuf { ptr: number }
 interface Exports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
+  /** alloc without the zero-fill (absent from kernels built before it: alloc is used then). */
+  alloc_uninit?(bytes: number): number;
   dealloc(ptr: number, bytes: number): void;
   [kernel: string]: unknown;
 }
@@ -36,9 +38,10 @@ export class WasmBackend extends KernelBackend<number> {
     this.k = k as unknown as Kernels<number>;
   }
 
-  protected allocRaw(length: number, dtype: DType): RawBuf {
+  protected allocRaw(length: number, dtype: DType, zero: boolean): RawBuf {
     const bytes = Math.max(16, length * 4);
-    const ptr = this.exports.alloc(bytes);
+    const ex = this.exports;
+    const ptr = zero || !ex.alloc_uninit ? ex.alloc(bytes) : ex.alloc_uninit(bytes);
     if (ptr === 0) throw new RangeError(`wasm heap: cannot allocate ${bytes} bytes (the 4 GiB address space is full)`);
     const b = { dtype, length, offset: 0, freed: false, ptr } as WasmBuf;
     (b as { base: RawBuf }).base = b;
