@@ -16,9 +16,10 @@ use std::cell::RefCell;
 pub const MR: usize = 4; // rows of the register tile
 pub const NR: usize = 8; // columns (two f32x4)
 const JB: usize = 16; // columns of B packed at a time when all of M is one row block (2 panels)
-// Block sizes (lscpu here: 32 KiB L1d, 512 KiB L2 per core). KC 512 over 256: 1024³ 1.05–1.07×,
-// 768×512×128 1.05×, 64×768×2304 1.00× (matmul_tune, 21–31 interleaved rounds): each tile runs
-// twice as long per store of its accumulators. MC and NC moved results by less than ±3%.
+// Block sizes (lscpu here: 32 KiB L1d, 512 KiB L2 per core). KC 512 over 256: 1024³ 1.02–1.07×,
+// 768×512×128 1.04–1.07×, 64×768×2304 1.00× (21–31 interleaved rounds, in one instance and in
+// two run in both orders): each tile runs twice as long per store of its accumulators. MC and
+// NC moved results by less than ±3%.
 pub(crate) const KC: usize = 512; // k-block: a KC×NR B panel is 16 KiB, in L1 beside a 8 KiB A panel
 const MC: usize = 128; // rows per A block: MC×KC = 256 KiB in L2
 const NC: usize = 512; // columns per B block
