@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBackend, type Backend } from '../ts/backend/index.js';
+import { createBackend, supportsVariant, type Backend } from '../ts/backend/index.js';
 import { brownText } from '../ts/data/brown.js';
 import { GPT } from '../ts/model/gpt.js';
 import { CharTokenizer } from '../ts/tokenizer/char.js';
@@ -52,29 +52,43 @@ const peak = await peakProbe();
 
 // 1. js vs wasm, interleaved
 const js = trainer(await createBackend('js'), 1e9), wasm = trainer(await createBackend('wasm'), 1e9);
-js.trainStep(); wasm.trainStep(); // warm-up
-const tps = { js: [] as number[], wasm: [] as number[], ratio: [] as number[], peak: [] as number[], mfu: [] as number[] };
+// the opt-in relaxed build (fused multiply-adds), timed the same way when the runtime has relaxed
+// SIMD (benches/kernels.ts turns Node 20's flag on). Created after wasm: of two instances the
+// second runs ~2.7% faster here, so its ratio may be that much flattering.
+const relaxed = supportsVariant('relaxed') ? trainer(await createBackend('wasm', { variant: 'relaxed' }), 1e9) : null;
+js.trainStep(); wasm.trainStep(); relaxed?.trainStep(); // warm-up
+const tps = { js: [] as number[], wasm: [] as number[], ratio: [] as number[], peak: [] as number[], mfu: [] as number[],
+  relaxed: [] as number[], relaxedRatio: [] as number[], relaxedMfu: [] as number[] };
 for (let r = 0; r < ROUNDS; r++) {
   const rate = (t: Trainer, n: number) => { const t0 = performance.now(); for (let i = 0; i < n; i++) t.trainStep(); return (n * B * T * 1000) / (performance.now() - t0); };
   const a = rate(js, 1);
   // 8 wasm steps, each bracketed by probe samples: its fraction of peak is against the probes
   // taken right before and right after it
-  let ms = 0, p0 = peak();
-  const fr: number[] = [];
-  for (let i = 0; i < 8; i++) {
-    const t0 = performance.now(); wasm.trainStep(); const dt = performance.now() - t0;
-    const p1 = peak();
-    ms += dt; fr.push(((B * T * 1000) / dt) * flopsPerToken / (((p0 + p1) / 2) * 1e9));
-    tps.peak.push(p1); p0 = p1;
-  }
-  const b = (8 * B * T * 1000) / ms;
+  const bracketed = (t: Trainer) => {
+    let ms = 0, p0 = peak();
+    const fr: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const t0 = performance.now(); t.trainStep(); const dt = performance.now() - t0;
+      const p1 = peak();
+      ms += dt; fr.push(((B * T * 1000) / dt) * flopsPerToken / (((p0 + p1) / 2) * 1e9));
+      tps.peak.push(p1); p0 = p1;
+    }
+    return { rate: (8 * B * T * 1000) / ms, fr };
+  };
+  const { rate: b, fr } = bracketed(wasm);
   tps.js.push(a); tps.wasm.push(b); tps.ratio.push(b / a); tps.mfu.push(...fr);
   log({ bench: 'train-throughput', round: r + 1, js: a, wasm: b, ratio: b / a, mfu: median(fr) });
+  if (relaxed) {
+    const { rate: c, fr: rf } = bracketed(relaxed);
+    tps.relaxed.push(c); tps.relaxedRatio.push(c / b); tps.relaxedMfu.push(...rf);
+    log({ bench: 'train-throughput', round: r + 1, impl: 'wasm-relaxed', tokensPerSec: c, vsWasm: c / b, mfu: median(rf) });
+  }
 }
 const peakG = median(tps.peak);
 log({ bench: 'train-throughput', impl: 'js', tokensPerSec: median(tps.js) });
 log({ bench: 'train-throughput', impl: 'wasm', tokensPerSec: median(tps.wasm), vsJs: median(tps.ratio), mfu: median(tps.mfu), peakGflops: peakG });
-js.free(); wasm.free();
+if (relaxed) log({ bench: 'train-throughput', impl: 'wasm-relaxed', tokensPerSec: median(tps.relaxed), vsWasm: median(tps.relaxedRatio), mfu: median(tps.relaxedMfu) });
+js.free(); wasm.free(); relaxed?.free();
 
 // 2 + 3. the full run, PyTorch alongside on the other core
 let torchResult: Promise<Record<string, number> | null> = Promise.resolve(null);
@@ -123,7 +137,12 @@ samples taken right before and right after it (the machine's speed mode flips ev
 | full ${STEPS}-step run: tokens/s (eval excluded) | — | ${f(done!.tokensPerSec)} | ${torch ? f(torch.tokensPerSec) : 'not run'} |
 | wasm ÷ PyTorch tokens/s, same run | | ${torch ? f(done!.tokensPerSec / torch.tokensPerSec, 2) + '×' : '—'} | |
 | val loss at step ${STEPS} (200 batches) | — | ${f(done!.valLoss!, 4)} | ${torch ? f(torch.valLoss, 4) : '—'} |
-
+${tps.relaxed.length ? `
+The opt-in relaxed build (\`--backend wasm-relaxed\`: matmul's and attention's multiply-adds fused; its bits
+depend on the CPU), timed in the same rounds: ${f(median(tps.relaxed))} tokens/s, ${f(median(tps.relaxedRatio), 2)}× the
+default build (median of per-round ratios; created second, so up to ~3% of that may be the second-instance
+bias of benches/results/kernels.md), ${f(100 * median(tps.relaxedMfu), 0)}% of the mul+add peak by the same per-step measure.
+` : ''}
 The full runs of wasm and PyTorch ran at the same time, one on each core, so both saw the same
 fast/slow machine modes; the js/wasm rounds alternated within one process.
 `;
