@@ -7,11 +7,11 @@
 // quote medians of GFLOP/s and medians of the per-round ratios.
 
 import { readFile } from 'node:fs/promises';
-import { setFlagsFromString } from 'node:v8';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBackend, supportsVariant, type Backend, type Buf } from '../ts/backend/index.js';
+import { enableRelaxedSimd } from '../ts/cli/backend.js';
 
 const MATMUL_SHAPES: [number, number, number][] = [
   [768, 128, 128], [768, 128, 512], [768, 512, 128], [256, 256, 256],
@@ -28,9 +28,8 @@ const allPeaks: number[] = []; // every peak sample, taken between the compared 
 interface Impl { name: string; op: Op; reps: number }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// Node 20 has relaxed SIMD behind a V8 flag (on by default from Node 22); the bench turns it on
-// for itself, before any module is compiled, so the opt-in relaxed build can be timed too.
-if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
+// the opt-in relaxed build is timed too (benches/train.ts relies on this import having done it)
+enableRelaxedSimd();
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
 
 /** Seconds per call of op, timed over `reps` calls. */
@@ -215,7 +214,7 @@ function printTable(rows: Row[], peak: number, peakIn: number, ceiling: { gflops
   if (!haveTf) console.log('tfjs-wasm unavailable (install @tensorflow/tfjs-backend-wasm to compare)');
   console.log('wasm·p = wasm with B packed once (packMatrix + matmulPacked), as tfjs reuses its packed weights; ' +
     (haveRelaxed ? 'relax = the opt-in relaxed build (fused multiply-add; its %peak is still against the mul+add peak)'
-      : 'relax: not timed, this runtime lacks relaxed SIMD (Node 20: NODE_OPTIONS=--experimental-wasm-relaxed-simd)'));
+      : 'relax: not timed, this runtime lacks relaxed SIMD'));
   const heads: [string, number][] = [['js', 6], ['wasm', 7], ['wasm·p', 7], ['relax', 7], ['tfjs', 7], ['jax-js', 7], ['w/tfjs', 8], ['w·p/tfjs', 9],
     ['r/tfjs', 7], ['w/jax', 7], ['w/js', 6], ['%peak', 6], ['w·p %', 6], ['r %', 5]];
   console.log(`${'kernel'.padEnd(20)}${'shape'.padEnd(16)}${heads.map(([h, w]) => h.padStart(w)).join('')}   (GFLOP/s)`);

@@ -27,6 +27,9 @@ export interface Backend {
   // ---- storage -------------------------------------------------------------------------------
   /** Zero-filled. Inside a `scope`, it is freed when the scope ends unless `keep` is called. */
   alloc(length: number, dtype?: DType): Buf;
+  /** As alloc, but the contents are unspecified (the js twin fills them with NaN so a kernel that
+   *  reads them shows it): for outputs a kernel overwrites completely. */
+  allocUninit(length: number, dtype?: DType): Buf;
   /** Frees an allocation (not a slice). Freeing twice throws. */
   free(buf: Buf): void;
   /** A view of `length` elements starting at element `offset`; shares memory, never owns it. */

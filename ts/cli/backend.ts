@@ -13,10 +13,14 @@ export function backendProblem(name: string): string | null {
   return (BACKENDS as readonly string[]).includes(name) ? null : `--backend must be js, wasm, wasm-relaxed or auto, got ${JSON.stringify(name)}`;
 }
 
+/** Node 20 has relaxed SIMD behind a V8 flag (on by default from Node 22). A process of our own
+ *  (the CLI, a bench) may turn it on for itself, before any kernels module is compiled. */
+export function enableRelaxedSimd(): void {
+  if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
+}
+
 export async function openBackend(name: CliBackend, onFallback?: (e: Error) => void): Promise<Backend> {
   if (name !== 'wasm-relaxed') return createBackend(name, onFallback ? { onFallback } : {});
-  // Node 20 has relaxed SIMD behind a V8 flag (on by default from Node 22). The CLI is its own
-  // process, so it may turn the flag on for itself before the kernels are compiled.
-  if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  enableRelaxedSimd();
   return createBackend('wasm', { variant: 'relaxed' });
 }

@@ -4,7 +4,7 @@
 // DPO and PPO need, without ever materialising a [N, V] log-softmax for backward.
 
 import { ShapeError, GradError, fmtShape } from './errors.js';
-import { Tensor, allocOutput, record, sameBackend, isGradEnabled } from './tensor.js';
+import { Tensor, record, sameBackend, isGradEnabled } from './tensor.js';
 
 /** The targets value whose rows are skipped (torch.nn.functional.cross_entropy's default). */
 export const IGNORE_INDEX = -100;
@@ -50,13 +50,13 @@ export function crossEntropy(logits: Tensor, targets: Tensor, ignoreIndex = IGNO
   let count = 0;
   for (let i = 0; i < N; i++) if (t[i] !== ignoreIndex) count++;
   if (count === 0) throw new ShapeError(`crossEntropy: all ${N} targets are the ignore index ${ignoreIndex}; the mean is undefined`);
-  const losses = allocOutput(be, N); // per row, kept for nothing but the sum
+  const losses = be.allocUninit(N); // per row, kept for nothing but the sum
   be.crossEntropyForward(losses, logits.data, targets.data, N, V, ignoreIndex);
   const out = Tensor.empty(be, [1]);
   be.sumRows(out.data, losses, N, 1, false); // losses as [N, 1]: Σ over rows
   be.scale(out.data, out.data, 1 / count, 1);
   return record(out, [logits], () => {
-    const dlosses = allocOutput(be, N); // every row's share of the mean (ignored rows add 0)
+    const dlosses = be.allocUninit(N); // every row's share of the mean (ignored rows add 0)
     be.fill(dlosses, be.read(out.grad!)[0] / count, N);
     be.crossEntropyBackward(logits.ensureGrad(), logits.data, targets.data, dlosses, N, V, ignoreIndex);
   });

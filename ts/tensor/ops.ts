@@ -5,7 +5,7 @@
 
 import type { Buf } from '../backend/backend.js';
 import { ShapeError, fmtShape } from './errors.js';
-import { Tensor, allocOutput, record, sameBackend } from './tensor.js';
+import { Tensor, record, sameBackend } from './tensor.js';
 
 /** The gradient buffer of `t` if it needs one, else null (skip that contribution). */
 function dOf(t: Tensor): Buf | null {
@@ -95,7 +95,7 @@ export function sum(x: Tensor): Tensor {
     if (!x.requiresGrad) return;
     const g = be.read(out.grad!)[0];
     if (x.claimGrad()) { be.fill(x.grad!, g, x.size); return; } // dx = g · 1
-    const ones = allocOutput(be, x.size); // broadcast the scalar gradient: dx += g · 1
+    const ones = be.allocUninit(x.size); // broadcast the scalar gradient: dx += g · 1
     be.fill(ones, 1, x.size);
     be.axpy(x.grad!, ones, g, x.size);
   });
@@ -170,7 +170,7 @@ export function layernorm(x: Tensor, weight: Tensor, bias: Tensor | null): Tenso
     throw new ShapeError(`layernorm: input ${fmtShape(x.shape)} needs weight and bias of [${C}], got ${fmtShape(weight.shape)}${bias ? ` and ${fmtShape(bias.shape)}` : ''}`);
   }
   const out = Tensor.empty(be, x.shape);
-  const mean = allocOutput(be, N), rstd = allocOutput(be, N); // saved for backward
+  const mean = be.allocUninit(N), rstd = be.allocUninit(N); // saved for backward
   be.layernormForward(out.data, mean, rstd, x.data, weight.data, bias ? bias.data : null, N, C);
   return record(out, bias ? [x, weight, bias] : [x, weight], () => {
     const dbias = bias ? dOrScratch(bias) : null;
@@ -195,7 +195,7 @@ export function dropout(x: Tensor, p: number, seed: number, training: boolean): 
   if (!training || p === 0) return x;
   f32('dropout', x);
   const be = x.backend, out = Tensor.empty(be, x.shape);
-  const mask = allocOutput(be, x.size); // 0 or 1/(1-p), saved for backward
+  const mask = be.allocUninit(x.size); // 0 or 1/(1-p), saved for backward
   be.dropoutForward(out.data, mask, x.data, x.size, p, seed);
   return record(out, [x], () => addGradProduct(x, out.grad!, mask));
 }

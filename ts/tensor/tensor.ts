@@ -6,7 +6,7 @@
 // (activations, intermediate gradients, temporaries) is allocated inside the caller's
 // `backend.scope()` and freed when it ends; parameters live outside any scope (ParameterStore).
 
-import type { Backend, Buf, DType } from '../backend/backend.js';
+import type { Backend, Buf } from '../backend/backend.js';
 import { GradError, ShapeError, fmtShape } from './errors.js';
 
 let gradEnabled = true;
@@ -36,15 +36,6 @@ function checkShape(shape: readonly number[], where: string): number {
 }
 
 const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
-
-/** Storage for a result a kernel overwrites completely: uninitialised where the backend offers
- *  it (both twins do, BaseBackend.allocUninit; the Backend interface only promises zero-filled
- *  alloc), zero-filled otherwise. Skipping the zero-fill matters: it was a memset of every
- *  activation of a training step. */
-export function allocOutput(backend: Backend, length: number, dtype: DType = 'f32'): Buf {
-  const uninit = (backend as Backend & { allocUninit?: Backend['alloc'] }).allocUninit;
-  return uninit ? uninit.call(backend, length, dtype) : backend.alloc(length, dtype);
-}
 
 export class Tensor {
   readonly shape: readonly number[];
@@ -87,16 +78,17 @@ export class Tensor {
   }
 
   /** An f32 tensor whose values are unspecified until a kernel writes them: the output of an op
-   *  whose kernel overwrites every element (allocOutput). Allocated in the current scope. */
+   *  whose kernel overwrites every element (backend.allocUninit: skipping the zero-fill matters,
+   *  it was a memset of every activation of a training step). Allocated in the current scope. */
   static empty(backend: Backend, shape: readonly number[]): Tensor {
-    return new Tensor(backend, allocOutput(backend, checkShape(shape, 'Tensor.empty')), shape);
+    return new Tensor(backend, backend.allocUninit(checkShape(shape, 'Tensor.empty')), shape);
   }
 
   /** An f32 tensor holding `values` (length must match the shape). */
   static from(backend: Backend, values: ArrayLike<number>, shape: readonly number[], opts: { requiresGrad?: boolean } = {}): Tensor {
     const size = checkShape(shape, 'Tensor.from');
     if (values.length !== size) throw new ShapeError(`Tensor.from: ${values.length} values do not fill shape ${fmtShape(shape)}`);
-    const t = new Tensor(backend, allocOutput(backend, size), shape, opts);
+    const t = new Tensor(backend, backend.allocUninit(size), shape, opts);
     backend.write(t.data, values);
     return t;
   }
@@ -108,7 +100,7 @@ export class Tensor {
     for (let i = 0; i < values.length; i++) {
       if (!Number.isInteger(values[i])) throw new ShapeError(`Tensor.ints: value ${values[i]} at ${i} is not an integer`);
     }
-    const t = new Tensor(backend, allocOutput(backend, size, 'i32'), shape);
+    const t = new Tensor(backend, backend.allocUninit(size, 'i32'), shape);
     backend.write(t.data, values);
     return t;
   }
@@ -146,7 +138,7 @@ export class Tensor {
   claimGrad(): boolean {
     if (this.grad) return false;
     if (this.dtype !== 'f32') throw new GradError(`${this.label()}: an ${this.dtype} tensor has no gradient`);
-    this.grad = allocOutput(this.backend, this.size);
+    this.grad = this.backend.allocUninit(this.size);
     return true;
   }
 

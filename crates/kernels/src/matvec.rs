@@ -49,13 +49,12 @@ fn rows<const R: usize>(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f3
         // reduction off for matmul's tile, and iterator state would then cost more than this).
         let (s, x_end) = (4 * n, r0.as_ptr() as usize + 4 * n4);
         let (mut x, mut o) = (r0.as_ptr() as usize, out.as_mut_ptr() as usize);
-        assert!(r1.as_ptr() as usize == x + s && r2.as_ptr() as usize == x + 2 * s && r3.as_ptr() as usize == x + 3 * s);
         while x != x_end {
             // SAFETY: x walks r0[..n4] in steps of 4 floats; x + s, x + 2s, x + 3s the same
-            // columns of r1, r2, r3 (asserted above); o the same columns of out's row 0 and, when
-            // R = 2, o + s of row 1 (out holds R·n floats).
+            // columns of r1, r2, r3 (rows p+1.. of b, n floats apart, bounds-checked slices
+            // above); o the same columns of out's row 0 and, when R = 2, o + s of row 1.
             unsafe {
-                let (x0, x1, x2, x3) = (V::load_at(x), V::load_at(x + s), V::load_at(x + 2 * s), V::load_at(x + 3 * s));
+                let [x0, x1, x2, x3] = load4(x, s);
                 V::load_at(o).add(sum(&a0, x0, x1, x2, x3)).store_at(o);
                 if R == 2 { V::load_at(o + s).add(sum(&a1, x0, x1, x2, x3)).store_at(o + s); }
                 x += 16;
@@ -99,12 +98,12 @@ fn dots<const R: usize>(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f3
         // (t = 4k), and a's second row is t bytes after its first.
         let (t, y_end) = (4 * k, y0.as_ptr() as usize + 4 * k4);
         let (mut y, mut x) = (y0.as_ptr() as usize, a.as_ptr() as usize);
-        assert!(y1.as_ptr() as usize == y + t && y2.as_ptr() as usize == y + 2 * t && y3.as_ptr() as usize == y + 3 * t);
         while y != y_end {
             // SAFETY: y walks y0[..k4] in steps of 4 floats, y + t.. the same columns of y1..y3
-            // (asserted above); x the same columns of a's row 0 and, when R = 2, x + t of row 1.
+            // (rows j+1.. of b, k floats apart, bounds-checked slices above); x the same columns
+            // of a's row 0 and, when R = 2, x + t of row 1 (a holds R·k floats).
             unsafe {
-                let (z0, z1, z2, z3) = (V::load_at(y), V::load_at(y + t), V::load_at(y + 2 * t), V::load_at(y + 3 * t));
+                let [z0, z1, z2, z3] = load4(y, t);
                 for (r, sr) in s.iter_mut().enumerate() {
                     let av = V::load_at(x + r * t);
                     sr[0] = sr[0].add(av.mul(z0));
@@ -135,4 +134,12 @@ fn dots<const R: usize>(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f3
         }
         j += 1;
     }
+}
+
+/// The four f32x4 at byte addresses x, x + s, x + 2s, x + 3s: one column of four matrix rows.
+/// # Safety
+/// Each 16-byte range must lie inside one live slice.
+#[inline(always)]
+unsafe fn load4(x: usize, s: usize) -> [V; 4] {
+    [V::load_at(x), V::load_at(x + s), V::load_at(x + 2 * s), V::load_at(x + 3 * s)]
 }

@@ -12,8 +12,8 @@ interface WasmBuf extends RawBuf { ptr: number }
 interface Exports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
-  /** alloc without the zero-fill (absent from kernels built before it: alloc is used then). */
-  alloc_uninit?(bytes: number): number;
+  /** alloc without the zero-fill. */
+  alloc_uninit(bytes: number): number;
   dealloc(ptr: number, bytes: number): void;
   [kernel: string]: unknown;
 }
@@ -40,8 +40,7 @@ export class WasmBackend extends KernelBackend<number> {
 
   protected allocRaw(length: number, dtype: DType, zero: boolean): RawBuf {
     const bytes = Math.max(16, length * 4);
-    const ex = this.exports;
-    const ptr = zero || !ex.alloc_uninit ? ex.alloc(bytes) : ex.alloc_uninit(bytes);
+    const ptr = zero ? this.exports.alloc(bytes) : this.exports.alloc_uninit(bytes);
     if (ptr === 0) throw new RangeError(`wasm heap: cannot allocate ${bytes} bytes (the 4 GiB address space is full)`);
     const b = { dtype, length, offset: 0, freed: false, ptr } as WasmBuf;
     (b as { base: RawBuf }).base = b;
@@ -82,7 +81,7 @@ export async function createWasmBackend(source?: WasmSource, variant: WasmVarian
     throw new WasmLoadError(`the kernels module could not be instantiated: ${(e as Error).message}`);
   }
   const ex = instance.exports as unknown as Exports;
-  if (!(ex.memory instanceof WebAssembly.Memory) || typeof ex.alloc !== 'function') {
+  if (!(ex.memory instanceof WebAssembly.Memory) || typeof ex.alloc !== 'function' || typeof ex.alloc_uninit !== 'function') {
     throw new WasmLoadError('the given module is not the glassgpt kernels (no memory/alloc exports)');
   }
   return new WasmBackend(ex, variant);
