@@ -93,7 +93,9 @@ export interface Backend {
     mean: Buf, rstd: Buf, N: number, C: number): void;
   /** GELU, GPT-2's tanh approximation: 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))). */
   geluForward(out: Buf, inp: Buf, n: number): void;
-  geluBackward(dinp: Buf, inp: Buf, dout: Buf, n: number): void;
+  /** dinp (+)= gelu'(inp)·dout (added when `accumulate`, else written); `out` is geluForward's
+   *  output for this inp: the wasm twin reads σ from out/inp instead of recomputing an exp. */
+  geluBackward(dinp: Buf, inp: Buf, out: Buf, dout: Buf, n: number, accumulate: boolean): void;
   /** Row-wise softmax / log-softmax of inp [rows, n]. */
   softmaxForward(out: Buf, inp: Buf, rows: number, n: number): void;
   logSoftmaxForward(out: Buf, inp: Buf, rows: number, n: number): void;

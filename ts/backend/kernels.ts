@@ -19,7 +19,7 @@ export interface Kernels<H> {
   layernormForward(out: H, mean: H, rstd: H, inp: H, weight: H, bias: H | null, N: number, C: number): void;
   layernormBackward(dinp: H, dweight: H, dbias: H | null, dout: H, inp: H, weight: H, mean: H, rstd: H, N: number, C: number): void;
   geluForward(out: H, inp: H, n: number): void;
-  geluBackward(dinp: H, inp: H, dout: H, n: number): void;
+  geluBackward(dinp: H, inp: H, out: H, dout: H, n: number, accumulate: B): void;
   softmaxForward(out: H, inp: H, rows: number, n: number): void;
   logSoftmaxForward(out: H, inp: H, rows: number, n: number): void;
   crossEntropyForward(losses: H, logits: H, targets: H, N: number, V: number, ignoreIndex: number): void;
@@ -123,10 +123,10 @@ export abstract class KernelBackend<H> extends BaseBackend implements Backend {
     this.dims('geluForward', { n }); this.arg('geluForward', 'out', out, n); this.arg('geluForward', 'inp', inp, n);
     this.k.geluForward(this.h(out), this.h(inp), n);
   }
-  geluBackward(dinp: Buf, inp: Buf, dout: Buf, n: number): void {
+  geluBackward(dinp: Buf, inp: Buf, out: Buf, dout: Buf, n: number, accumulate: B): void {
     const f = 'geluBackward';
-    this.dims(f, { n }); this.arg(f, 'dinp', dinp, n); this.arg(f, 'inp', inp, n); this.arg(f, 'dout', dout, n);
-    this.k.geluBackward(this.h(dinp), this.h(inp), this.h(dout), n);
+    this.dims(f, { n }); this.arg(f, 'dinp', dinp, n); this.arg(f, 'inp', inp, n); this.arg(f, 'out', out, n); this.arg(f, 'dout', dout, n);
+    this.k.geluBackward(this.h(dinp), this.h(inp), this.h(out), this.h(dout), n, !!accumulate);
   }
   softmaxForward(out: Buf, inp: Buf, rows: number, n: number): void {
     this.dims('softmaxForward', { rows, n }); this.arg('softmaxForward', 'out', out, rows * n); this.arg('softmaxForward', 'inp', inp, rows * n);

@@ -184,8 +184,9 @@ export function gelu(x: Tensor): Tensor {
   const be = x.backend, out = Tensor.empty(be, x.shape);
   be.geluForward(out.data, x.data, x.size);
   return record(out, [x], () => {
-    const dx = dOf(x);
-    if (dx) be.geluBackward(dx, x.data, out.grad!, x.size);
+    if (!x.requiresGrad) return;
+    const first = x.claimGrad(); // its first gradient is written, not added onto zeros
+    be.geluBackward(x.grad!, x.data, out.data, out.grad!, x.size, !first);
   });
 }
 

@@ -71,9 +71,9 @@ fn u(x: i32) -> usize { x.max(0) as usize }
     let n = u(n);
     if out as P == inp { activation::gelu_in_place(w(out, n)) } else { activation::gelu_forward(w(out, n), r(inp, n), n) }
 }
-#[no_mangle] pub unsafe extern "C" fn gelu_backward(dinp: PM, inp: P, dout: P, n: i32) {
+#[no_mangle] pub unsafe extern "C" fn gelu_backward(dinp: PM, inp: P, out: P, dout: P, n: i32, accumulate: i32) {
     let n = u(n);
-    activation::gelu_backward(w(dinp, n), r(inp, n), r(dout, n), n)
+    activation::gelu_backward(w(dinp, n), r(inp, n), r(out, n), r(dout, n), n, accumulate != 0)
 }
 #[no_mangle] pub unsafe extern "C" fn softmax_forward(out: PM, inp: P, rows: i32, n: i32) {
     let (rows, n) = (u(rows), u(n));

@@ -12,14 +12,15 @@ export function geluForward(out: Float32Array, inp: Float32Array, n: number): vo
   }
 }
 
-/** dinp += gelu'(inp) · dout */
-export function geluBackward(dinp: Float32Array, inp: Float32Array, dout: Float32Array, n: number): void {
+/** dinp (+)= gelu'(inp) · dout, from inp alone (the reference: the wasm twin reads σ from the
+ *  forward's output instead, so the kernel tests hold that shortcut to this formula). */
+export function geluBackward(dinp: Float32Array, inp: Float32Array, _out: Float32Array, dout: Float32Array, n: number, accumulate: boolean): void {
   for (let i = 0; i < n; i++) {
     const x = inp[i];
     const th = Math.tanh(GELU_SCALE * (x + 0.044715 * x * x * x));
     const sech2 = 1 - th * th;
     const grad = 0.5 * (1 + th) + 0.5 * x * sech2 * GELU_SCALE * (1 + 3 * 0.044715 * x * x);
-    dinp[i] += grad * dout[i];
+    dinp[i] = accumulate ? dinp[i] + grad * dout[i] : grad * dout[i];
   }
 }
 
