@@ -169,7 +169,7 @@ describe('norms, activations, losses', () => {
     const xs = [0, -0, 1e-35, -1e-35, 3e-39, -3e-39, 1e-45, 7.9e-31, 8e-31, 1e-20, -1e-20, 5, -5, 9, -9, 10.5, -10.5, 11, -11, 30, -30, 1e4, -1e4];
     const n = xs.length;
     parity('gelu edges', n, ...GELU_BWD, (be, r) => {
-      const inp = put(be, xs), out = be.alloc(n), dinp = be.allocUninit(n);
+      const inp = put(be, Float32Array.from(xs)), out = be.alloc(n), dinp = be.allocUninit(n);
       be.geluForward(out, inp, n);
       be.geluBackward(dinp, inp, out, put(be, r.f32(n)), n, false);
       return [out, dinp];
@@ -208,9 +208,21 @@ describe('embeddings, optimiser, elementwise', () => {
   it('adamw', () => {
     for (const t of [1, 3, 50]) parity(`adamw t${t}`, t, 1e-6, 1e-5, (be, r) => {
       const n = 65, p = put(be, r.f32(n)), m = put(be, r.f32(n, -0.1, 0.1)), v = put(be, r.f32(n, 0, 0.01));
-      be.adamw(p, put(be, r.f32(n)), m, v, n, 1e-3, 0.9, 0.95, 1e-8, 0.1, t);
+      be.adamw(p, put(be, r.f32(n)), m, v, n, 1e-3, 0.9, 0.95, 1e-8, 0.1, t, t === 3 ? 0.37 : 1);
       return [p, m, v];
     });
+  });
+  it('adamw with gradScale gives the bits of scaling the gradient first (clipping folded in)', () => {
+    for (const be of [js, wasm]) {
+      const r = rng(9), n = 67, p0 = r.f32(n), g = r.f32(n), m0 = r.f32(n, -0.1, 0.1), v0 = r.f32(n, 0, 0.01);
+      const run = (fold: boolean) => be.scope(() => {
+        const p = put(be, p0), m = put(be, m0), v = put(be, v0), gb = put(be, g);
+        if (!fold) be.scale(gb, gb, 0.2718, n);
+        be.adamw(p, gb, m, v, n, 1e-3, 0.9, 0.99, 1e-8, 0.1, 4, fold ? 0.2718 : 1);
+        return [p, m, v].map((b) => Array.from(be.read(b)));
+      });
+      expect(run(true), be.name).toEqual(run(false));
+    }
   });
   it('add, axpy, mul, mulAccumulate, scale, fill, sumSquares', () => {
     for (const n of [1, 3, 17, 129]) parity(`elementwise n${n}`, n, ...EW, (be, r) => {

@@ -4,6 +4,7 @@
 // nanoGPT's decay groups (2-D weights decay, biases and gains do not).
 
 import { AdamW, ADAMW_DEFAULTS, type AdamWOptions } from '../train/adamw.js';
+import { clipFactor } from '../train/clip.js';
 import type { ParameterStore } from '../tensor/params.js';
 import { AlignError } from './errors.js';
 
@@ -23,10 +24,8 @@ export class MultiAdamW {
     for (const s of this.stores) sq += s.backend.sumSquares(s.grad, s.total);
     const norm = Math.sqrt(sq);
     if (!Number.isFinite(norm)) throw new AlignError(`the gradient norm is ${norm}; stopping before the weights are updated`);
-    if (maxNorm > 0 && norm > maxNorm) {
-      for (const s of this.stores) s.backend.scale(s.grad, s.grad, maxNorm / (norm + 1e-6), s.total);
-    }
-    for (const o of this.opts) o.step(lr);
+    const f = clipFactor(norm, maxNorm); // applied by AdamW as it reads the gradients
+    for (const o of this.opts) o.step(lr, f);
     return norm;
   }
 

@@ -114,9 +114,11 @@ export interface Backend {
   embeddingBackward(dtable: Buf, dout: Buf, ids: Buf, N: number, C: number, V: number): void;
 
   // ---- optimiser -----------------------------------------------------------------------------
-  /** AdamW (decoupled weight decay), step t ≥ 1 for the bias corrections. Updates param, m, v. */
+  /** AdamW (decoupled weight decay), step t ≥ 1 for the bias corrections. Updates param, m, v
+   *  from grad·gradScale (default 1; gradient clipping's factor, so clipping needs no pass of
+   *  its own over the gradients). */
   adamw(param: Buf, grad: Buf, m: Buf, v: Buf, n: number, lr: number, beta1: number,
-    beta2: number, eps: number, weightDecay: number, t: number): void;
+    beta2: number, eps: number, weightDecay: number, t: number, gradScale?: number): void;
 
   // ---- elementwise and reductions ------------------------------------------------------------
   /** out = a + b */

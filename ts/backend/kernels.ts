@@ -26,7 +26,7 @@ export interface Kernels<H> {
   crossEntropyBackward(dlogits: H, logits: H, targets: H, dlosses: H, N: number, V: number, ignoreIndex: number): void;
   embeddingForward(out: H, table: H, ids: H, N: number, C: number): void;
   embeddingBackward(dtable: H, dout: H, ids: H, N: number, C: number): void;
-  adamw(param: H, grad: H, m: H, v: H, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, t: number): void;
+  adamw(param: H, grad: H, m: H, v: H, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, t: number, gradScale: number): void;
   add(out: H, a: H, b: H, n: number): void;
   axpy(y: H, x: H, alpha: number, n: number): void;
   mul(out: H, a: H, b: H, n: number): void;
@@ -163,11 +163,11 @@ export abstract class KernelBackend<H> extends BaseBackend implements Backend {
     this.ids(f, (this.view(ids) as Int32Array).subarray(0, N), V);
     this.k.embeddingBackward(this.h(dtable), this.h(dout), this.h(ids), N, C);
   }
-  adamw(param: Buf, grad: Buf, m: Buf, v: Buf, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, t: number): void {
+  adamw(param: Buf, grad: Buf, m: Buf, v: Buf, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, t: number, gradScale = 1): void {
     const f = 'adamw';
     this.dims(f, { n }); this.dims(f, { t }, true);
     this.arg(f, 'param', param, n); this.arg(f, 'grad', grad, n); this.arg(f, 'm', m, n); this.arg(f, 'v', v, n);
-    this.k.adamw(this.h(param), this.h(grad), this.h(m), this.h(v), n, lr, beta1, beta2, eps, weightDecay, t);
+    this.k.adamw(this.h(param), this.h(grad), this.h(m), this.h(v), n, lr, beta1, beta2, eps, weightDecay, t, gradScale);
   }
   add(out: Buf, a: Buf, b: Buf, n: number): void { this.ew('add', n, out, a, b); this.k.add(this.h(out), this.h(a), this.h(b), n); }
   axpy(y: Buf, x: Buf, alpha: number, n: number): void { this.ew('axpy', n, y, x); this.k.axpy(this.h(y), this.h(x), alpha, n); }

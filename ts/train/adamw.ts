@@ -36,14 +36,15 @@ export class AdamW {
     }
   }
 
-  /** One update with learning rate lr from the gradients in params.grad. */
-  step(lr: number): void {
+  /** One update with learning rate lr from the gradients in params.grad, times gradScale
+   *  (gradient clipping's factor: see clip.ts). */
+  step(lr: number, gradScale = 1): void {
     const be = this.backend, { beta1, beta2, eps, weightDecay } = this.opts;
     this.t++;
     for (const g of this.groups) {
       const s = (b: Buf) => be.slice(b, g.offset, g.size);
       be.adamw(s(this.params.data), s(this.params.grad), s(this.m), s(this.v), g.size, lr,
-        beta1, beta2, eps, g.decay ? weightDecay : 0, this.t);
+        beta1, beta2, eps, g.decay ? weightDecay : 0, this.t, gradScale);
     }
   }
 

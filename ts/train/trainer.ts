@@ -10,7 +10,7 @@ import { Tensor, noGrad } from '../tensor/tensor.js';
 import { scale } from '../tensor/ops.js';
 import { Rng } from '../tensor/random.js';
 import { AdamW, ADAMW_DEFAULTS, type AdamWOptions } from './adamw.js';
-import { clipGradNorm } from './clip.js';
+import { clipFactor, gradNorm } from './clip.js';
 import { sampleBatch, type TokenSource } from './data.js';
 import { learningRate, type Schedule } from './schedule.js';
 import { readTrainState, writeTrainState } from './state.js';
@@ -115,12 +115,12 @@ export class Trainer {
         (accum > 1 ? scale(loss!, 1 / accum) : loss!).backward();
       });
     }
-    const gradNorm = clipGradNorm(this.model.params, this.opts.gradClip ?? 1.0);
-    if (!Number.isFinite(gradNorm)) throw new TrainingError(`step ${this.step + 1}: the gradient norm is ${gradNorm}; stopping (the last checkpoint is kept)`, this.step + 1);
-    this.optimizer.step(lr);
+    const norm = gradNorm(this.model.params);
+    if (!Number.isFinite(norm)) throw new TrainingError(`step ${this.step + 1}: the gradient norm is ${norm}; stopping (the last checkpoint is kept)`, this.step + 1);
+    this.optimizer.step(lr, clipFactor(norm, this.opts.gradClip ?? 1.0)); // clipping happens inside
     this.step++;
     const ms = now() - t0;
-    return { type: 'step', step: this.step, loss: lossSum / accum, lr, gradNorm, tokensPerSec: (this.B * this.T * accum * 1000) / ms, ms };
+    return { type: 'step', step: this.step, loss: lossSum / accum, lr, gradNorm: norm, tokensPerSec: (this.B * this.T * accum * 1000) / ms, ms };
   }
 
   /** Mean loss over evalIters batches of train and val data (fixed batches: the eval RNG is

@@ -103,9 +103,9 @@ fn u(x: i32) -> usize { x.max(0) as usize }
     let v = ids.iter().map(|&i| i as usize + 1).max().unwrap_or(0);
     embedding::embedding_backward(w(dtable, v * c), r(dout, n * c), ids, n, c)
 }
-#[no_mangle] pub unsafe extern "C" fn adamw(param: PM, grad: P, m: PM, v: PM, n: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, weight_decay: f32, t: i32) {
+#[no_mangle] pub unsafe extern "C" fn adamw(param: PM, grad: P, m: PM, v: PM, n: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, weight_decay: f32, t: i32, grad_scale: f32) {
     let n = u(n);
-    optim::adamw(w(param, n), r(grad, n), w(m, n), w(v, n), n, lr, beta1, beta2, eps, weight_decay, t)
+    optim::adamw(w(param, n), r(grad, n), w(m, n), w(v, n), n, lr, beta1, beta2, eps, weight_decay, t, grad_scale)
 }
 #[no_mangle] pub unsafe extern "C" fn add(out: PM, a: P, b: P, n: i32) {
     let n = u(n);

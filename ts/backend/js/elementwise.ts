@@ -14,7 +14,8 @@ export function mulAccumulate(out: Float32Array, a: Float32Array, b: Float32Arra
   for (let i = 0; i < n; i++) out[i] += a[i] * b[i];
 }
 export function scale(out: Float32Array, a: Float32Array, alpha: number, n: number): void {
-  for (let i = 0; i < n; i++) out[i] = alpha * a[i];
+  const s = Math.fround(alpha); // the f32 the wasm twin receives, so both round one product
+  for (let i = 0; i < n; i++) out[i] = s * a[i];
 }
 export function fill(out: Float32Array | Int32Array, value: number, n: number): void {
   out.fill(value, 0, n);
