@@ -189,7 +189,7 @@ export async function runKernelBench(opts: { json: boolean; rounds?: number }): 
       const qkv = rand(be, B * T * 3 * C, 3), o = be.alloc(B * T * C), att = be.alloc(B * H * T * T);
       const dout = rand(be, B * T * C, 4), dqkv = be.alloc(B * T * 3 * C);
       fi.push({ name: be.name, reps: 1, op: () => be.attentionForward(o, att, qkv, B, T, C, H) });
-      bi.push({ name: be.name, reps: 1, op: () => be.attentionBackward(dqkv, dout, qkv, att, B, T, C, H) });
+      bi.push({ name: be.name, reps: 1, op: () => be.attentionBackward(dqkv, dout, qkv, att, B, T, C, H, false) });
       be.attentionForward(o, att, qkv, B, T, C, H);
     }
     measure(rowF, fi, rounds, peak);

@@ -45,7 +45,7 @@ describe.each(['js', 'wasm'])('%s backward = finite differences', (name) => {
       const got = be.scope(() => {
         const q = put(be, qkv), out = be.alloc(B * T * C), att = be.alloc(B * Hn * T * T), d = be.alloc(B * T * 3 * C);
         be.attentionForward(out, att, q, B, T, C, Hn);
-        be.attentionBackward(d, put(be, w), q, att, B, T, C, Hn);
+        be.attentionBackward(d, put(be, w), q, att, B, T, C, Hn, false);
         return be.read(d);
       });
       expectClose(got, fd(L, qkv), ATOL, RTOL, `${name} attention dqkv B${B} T${T} C${C} H${Hn}`);

@@ -95,12 +95,12 @@ describe('packed matrices (packMatrix + matmulPacked)', () => {
 describe('attention', () => {
   const shapes = [[1, 1, 4, 1], [2, 7, 12, 3], [1, 17, 21, 3], [2, 65, 32, 2], [1, 9, 34, 2]]; // B, T, C, H
   for (const [B, T, C, H] of shapes) {
-    it(`forward and backward B${B} T${T} C${C} H${H}`, () => {
-      parity(`attention B${B} T${T} C${C} H${H}`, T, ...MM, (be, r) => {
+    it(`forward and backward (added and written) B${B} T${T} C${C} H${H}`, () => {
+      for (const accumulate of [true, false]) parity(`attention B${B} T${T} C${C} H${H} accumulate ${accumulate}`, T, ...MM, (be, r) => {
         const qkv = put(be, r.f32(B * T * 3 * C, -2, 2)), out = be.alloc(B * T * C), att = be.alloc(B * H * T * T);
         be.attentionForward(out, att, qkv, B, T, C, H);
-        const dqkv = put(be, r.f32(B * T * 3 * C)); // backward accumulates onto this
-        be.attentionBackward(dqkv, put(be, r.f32(B * T * C)), qkv, att, B, T, C, H);
+        const dqkv = accumulate ? put(be, r.f32(B * T * 3 * C)) : be.allocUninit(B * T * 3 * C);
+        be.attentionBackward(dqkv, put(be, r.f32(B * T * C)), qkv, att, B, T, C, H, accumulate);
         return [out, att, dqkv];
       });
     });

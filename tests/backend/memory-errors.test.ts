@@ -18,7 +18,7 @@ function step(be: Backend, r: ReturnType<typeof rng>, keep: ReturnType<Backend['
   const out = be.alloc(B * T * C), att = be.alloc(B * H * T * T);
   be.attentionForward(out, att, qkv, B, T, C, H);
   const dq = be.alloc(B * T * 3 * C);
-  be.attentionBackward(dq, out, qkv, att, B, T, C, H);
+  be.attentionBackward(dq, out, qkv, att, B, T, C, H, true);
   const ln = be.alloc(B * T * C), mean = be.alloc(B * T), rstd = be.alloc(B * T);
   be.layernormForward(ln, mean, rstd, out, put(be, r.f32(C)), null, B * T, C);
   be.geluForward(ln, ln, B * T * C);

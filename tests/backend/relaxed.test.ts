@@ -57,7 +57,7 @@ describe('the relaxed variant', () => {
         const qkv = put(be, r.f32(B * T * 3 * C, -2, 2)), out = be.alloc(B * T * C), att = be.alloc(B * H * T * T);
         be.attentionForward(out, att, qkv, B, T, C, H);
         const dqkv = put(be, r.f32(B * T * 3 * C));
-        be.attentionBackward(dqkv, put(be, r.f32(B * T * C)), qkv, att, B, T, C, H);
+        be.attentionBackward(dqkv, put(be, r.f32(B * T * C)), qkv, att, B, T, C, H, true);
         const kc = be.alloc(B * T * C), vc = be.alloc(B * T * C), dec = be.alloc(B * C), datt = be.alloc(B * H * T);
         be.kvCacheWrite(kc, vc, qkv, B, T, C, H, 0, T);
         be.attentionDecode(dec, datt, put(be, r.f32(B * 3 * C)), kc, vc, B, C, H, T, T);

@@ -72,9 +72,10 @@ export interface Backend {
    *  (kept for backward and for inspection; entries above the diagonal are 0);
    *  qkv [B, T, 3C] holds q | k | v, each split into H heads of size C/H. Scale 1/sqrt(C/H). */
   attentionForward(out: Buf, att: Buf, qkv: Buf, B: number, T: number, C: number, H: number): void;
-  /** dqkv [B, T, 3C] += gradient of attentionForward given dout [B, T, C]. */
+  /** dqkv [B, T, 3C] (+)= gradient of attentionForward given dout [B, T, C]: added when
+   *  `accumulate`, else written. */
   attentionBackward(dqkv: Buf, dout: Buf, qkv: Buf, att: Buf, B: number, T: number, C: number,
-    H: number): void;
+    H: number, accumulate: boolean): void;
   /** Writes k and v of T new tokens (from qkv [B, T, 3C]) into the caches
    *  kCache, vCache [B, H, maxT, C/H] at positions pos … pos+T-1. */
   kvCacheWrite(kCache: Buf, vCache: Buf, qkv: Buf, B: number, T: number, C: number, H: number,

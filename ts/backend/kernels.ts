@@ -13,7 +13,7 @@ export interface Kernels<H> {
   packMatrix(dst: H, b: H, k: number, n: number, transB: B): void;
   matmulPacked(out: H, a: H, packed: H, bias: H | null, m: number, k: number, n: number, transA: B, accumulate: B): void;
   attentionForward(out: H, att: H, qkv: H, Bn: number, T: number, C: number, Hn: number): void;
-  attentionBackward(dqkv: H, dout: H, qkv: H, att: H, Bn: number, T: number, C: number, Hn: number): void;
+  attentionBackward(dqkv: H, dout: H, qkv: H, att: H, Bn: number, T: number, C: number, Hn: number, accumulate: B): void;
   kvCacheWrite(kCache: H, vCache: H, qkv: H, Bn: number, T: number, C: number, Hn: number, pos: number, maxT: number): void;
   attentionDecode(out: H, att: H, qkv: H, kCache: H, vCache: H, Bn: number, C: number, Hn: number, L: number, maxT: number): void;
   layernormForward(out: H, mean: H, rstd: H, inp: H, weight: H, bias: H | null, N: number, C: number): void;
@@ -82,12 +82,12 @@ export abstract class KernelBackend<H> extends BaseBackend implements Backend {
     this.arg(f, 'out', out, Bn * T * C); this.arg(f, 'att', att, Bn * Hn * T * T); this.arg(f, 'qkv', qkv, Bn * T * 3 * C);
     this.k.attentionForward(this.h(out), this.h(att), this.h(qkv), Bn, T, C, Hn);
   }
-  attentionBackward(dqkv: Buf, dout: Buf, qkv: Buf, att: Buf, Bn: number, T: number, C: number, Hn: number): void {
+  attentionBackward(dqkv: Buf, dout: Buf, qkv: Buf, att: Buf, Bn: number, T: number, C: number, Hn: number, accumulate: B): void {
     const f = 'attentionBackward';
     this.dims(f, { B: Bn, T, C, H: Hn }, true); this.heads(f, C, Hn);
     this.arg(f, 'dqkv', dqkv, Bn * T * 3 * C); this.arg(f, 'dout', dout, Bn * T * C);
     this.arg(f, 'qkv', qkv, Bn * T * 3 * C); this.arg(f, 'att', att, Bn * Hn * T * T);
-    this.k.attentionBackward(this.h(dqkv), this.h(dout), this.h(qkv), this.h(att), Bn, T, C, Hn);
+    this.k.attentionBackward(this.h(dqkv), this.h(dout), this.h(qkv), this.h(att), Bn, T, C, Hn, !!accumulate);
   }
   kvCacheWrite(kCache: Buf, vCache: Buf, qkv: Buf, Bn: number, T: number, C: number, Hn: number, pos: number, maxT: number): void {
     const f = 'kvCacheWrite';

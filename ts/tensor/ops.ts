@@ -214,8 +214,9 @@ export function attention(qkv: Tensor, nHead: number): { out: Tensor; att: Tenso
   const att = Tensor.empty(be, [B, nHead, T, T]); // the kernel writes the masked zeros too
   be.attentionForward(out.data, att.data, qkv.data, B, T, C, nHead);
   record(out, [qkv], () => {
-    const dqkv = dOf(qkv);
-    if (dqkv) be.attentionBackward(dqkv, out.grad!, qkv.data, att.data, B, T, C, nHead);
+    if (!qkv.requiresGrad) return;
+    const first = qkv.claimGrad(); // its first gradient is written, not added onto zeros
+    be.attentionBackward(qkv.grad!, out.grad!, qkv.data, att.data, B, T, C, nHead, !first);
   });
   return { out, att };
 }

@@ -379,16 +379,19 @@ pub(crate) fn exp_sum_in_place(row: &mut [f32], max: f32) -> f32 {
     exp_sum_k(row, max, &ExpK::new())
 }
 
-/// dqkv [B, T, 3C] += gradient of attention_forward given dout [B, T, C], qkv and att
-/// (att as forward wrote it: zeros above the diagonal). Per head, four packed GEMMs:
+/// dqkv [B, T, 3C] (+)= gradient of attention_forward given dout [B, T, C], qkv and att
+/// (att as forward wrote it: zeros above the diagonal); added when `accumulate`, else written.
+/// Per head, four packed GEMMs:
 /// datt = dout·Vᵀ, then dpre = att ⊙ (datt − Σ att·datt)·scale row by row, then
 /// dq += dpre·K, dk += dpreᵀ·Q, dv += attᵀ·dout.
 #[allow(clippy::too_many_arguments)]
 pub fn attention_backward(dqkv: &mut [f32], dout: &[f32], qkv: &[f32], att: &[f32], b: usize,
-                          t: usize, c: usize, h: usize) {
+                          t: usize, c: usize, h: usize, accumulate: bool) {
     let (hs, c3) = (c / h, 3 * c);
     let scale = 1.0 / (hs as f32).sqrt();
-    if hs % 8 == 0 && t > 0 { return backward_direct(dqkv, dout, qkv, att, b, t, c, h); }
+    if hs % 8 == 0 && t > 0 { return backward_direct(dqkv, dout, qkv, att, b, t, c, h, accumulate); }
+    // the GEMMs below add: a written gradient starts from zeros
+    if !accumulate { dqkv[..b * t * c3].fill(0.0); }
     SCRATCH.with(|cell| {
         let s = &mut *cell.borrow_mut();
         if s.len() < t * t { s.resize(t * t, 0.0); }
@@ -450,7 +453,7 @@ fn strip(dst: &mut [f32], src: &[f32], t: usize, j0: usize, nr: usize, k: usize)
 /// its terms in index order, as the packed GEMMs did.
 #[allow(clippy::too_many_arguments)]
 fn backward_direct(dqkv: &mut [f32], dout: &[f32], qkv: &[f32], att: &[f32], b: usize, t: usize,
-                   c: usize, h: usize) {
+                   c: usize, h: usize, accumulate: bool) {
     let (hs, c3) = (c / h, 3 * c);
     let scale = 1.0 / (hs as f32).sqrt();
     let t8 = t.div_ceil(8) * 8;
@@ -512,14 +515,15 @@ fn backward_direct(dqkv: &mut [f32], dout: &[f32], qkv: &[f32], att: &[f32], b: 
                         put(&mut g[j0 * 3 * hs + 2 * hs + d..], 3 * hs, &acc, nr, 8);
                     }
                 }
-                // dqkv += the head's gradients in one pass: dqkv is far out of cache, and these
+                // dqkv (+)= the head's gradients in one pass: dqkv is far out of cache, and these
                 // independent row updates overlap its misses, which the tiles' stores did not
                 // (1.2× on backward at B 12 T 64 C 128)
                 for (j, gr) in g.chunks_exact(3 * hs).enumerate() {
                     for (part, off) in [qo, ko, vo].into_iter().enumerate() {
                         let o = &mut dx[j * c3 + off..][..hs];
                         for (ov, gv) in o.chunks_exact_mut(4).zip(gr[part * hs..][..hs].chunks_exact(4)) {
-                            V::load(ov).add(V::load(gv)).store(ov);
+                            let v = V::load(gv);
+                            if accumulate { V::load(ov).add(v).store(ov) } else { v.store(ov) }
                         }
                     }
                 }

@@ -46,9 +46,9 @@ fn u(x: i32) -> usize { x.max(0) as usize }
     let (b, t, c, h) = (u(b), u(t), u(c), u(h));
     attention::attention_forward(w(out, b * t * c), w(att, b * h * t * t), r(qkv, b * t * 3 * c), b, t, c, h)
 }
-#[no_mangle] pub unsafe extern "C" fn attention_backward(dqkv: PM, dout: P, qkv: P, att: P, b: i32, t: i32, c: i32, h: i32) {
+#[no_mangle] pub unsafe extern "C" fn attention_backward(dqkv: PM, dout: P, qkv: P, att: P, b: i32, t: i32, c: i32, h: i32, accumulate: i32) {
     let (b, t, c, h) = (u(b), u(t), u(c), u(h));
-    attention::attention_backward(w(dqkv, b * t * 3 * c), r(dout, b * t * c), r(qkv, b * t * 3 * c), r(att, b * h * t * t), b, t, c, h)
+    attention::attention_backward(w(dqkv, b * t * 3 * c), r(dout, b * t * c), r(qkv, b * t * 3 * c), r(att, b * h * t * t), b, t, c, h, accumulate != 0)
 }
 #[no_mangle] pub unsafe extern "C" fn kv_cache_write(kc: PM, vc: PM, qkv: P, b: i32, t: i32, c: i32, h: i32, pos: i32, max_t: i32) {
     let (b, t, c, h, mt) = (u(b), u(t), u(c), u(h), u(max_t));

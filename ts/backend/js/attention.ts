@@ -33,8 +33,9 @@ export function attentionForward(out: Float32Array, att: Float32Array, qkv: Floa
 
 /** dqkv [B, T, 3C] += ∂loss/∂qkv given dout [B, T, C] and the saved att. */
 export function attentionBackward(dqkv: Float32Array, dout: Float32Array, qkv: Float32Array,
-  att: Float32Array, B: number, T: number, C: number, H: number): void {
+  att: Float32Array, B: number, T: number, C: number, H: number, accumulate: boolean): void {
   const hs = C / H, C3 = 3 * C, scale = 1 / Math.sqrt(hs);
+  if (!accumulate) dqkv.fill(0, 0, B * T * C3); // written: start from zeros, then add as below
   const datt = new Float64Array(T); // ∂loss/∂att for one query row
   for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) for (let t = 0; t < T; t++) {
     const a = ((b * H + h) * T + t) * T;
