@@ -57,16 +57,18 @@ pub fn dropout_forward(out: &mut [f32], mask: &mut [f32], inp: &[f32], n: usize,
     }
 }
 
-/// Σ x² over x [n], in f64: four running sums (element i into sum i mod 4), then (s0+s1)+(s2+s3).
+/// Σ x² over x [n], in f64: eight running sums (element i into sum i mod 8), then a pairwise
+/// tree. Each sum is a chain of dependent adds, and four chains left the gradient norm of a
+/// baby-GPT step (0.8 M values) waiting on add latency.
 pub fn sum_squares(x: &[f32], n: usize) -> f64 {
-    let mut s = [0.0f64; 4];
-    let mut c = x[..n].chunks_exact(4);
+    let mut s = [0.0f64; 8];
+    let mut c = x[..n].chunks_exact(8);
     for v in &mut c {
-        for l in 0..4 { s[l] += v[l] as f64 * v[l] as f64; }
+        for l in 0..8 { s[l] += v[l] as f64 * v[l] as f64; }
     }
     // leftovers
     for (l, v) in c.remainder().iter().enumerate() { s[l] += *v as f64 * *v as f64; }
-    (s[0] + s[1]) + (s[2] + s[3])
+    ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]))
 }
 
 // In-place variants, for calls whose output is also an input (exports.rs routes them here).
