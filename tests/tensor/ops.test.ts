@@ -69,6 +69,18 @@ describe.each(backends.map((b) => [b.name, b] as const))('ops on %s', (_n, be) =
     });
   });
 
+  it('add and reshape hand their output gradient to an input instead of copying it', () => {
+    be.scope(() => {
+      const x = Tensor.from(be, [1, -2, 3, 0.5], [2, 2], { requiresGrad: true });
+      const y = add(x, x), w = add(y, mul(y, y)), z = reshape(w, [4]); // z = 2x + 4x², dz/dx = 2 + 8x
+      sum(z).backward();
+      expect(Array.from(x.gradArray()!)).toEqual([10, -14, 26, 6]); // x + x: both halves added
+      // z's gradient went on to w, w's to y (their first contributions), without copies
+      expect(z.grad).toBeNull();
+      expect(w.grad).toBeNull();
+    });
+  });
+
   it('uninitialised outputs are never read: the js twin fills them with NaN', () => {
     be.scope(() => {
       const u = be.allocUninit(3);

@@ -40,7 +40,9 @@ const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
 export class Tensor {
   readonly shape: readonly number[];
   readonly size: number;
-  /** Gradient of the same length as data (zero-filled when first needed); null until then. */
+  /** Gradient of the same length as data (zero-filled when first needed); null until then.
+   *  An op output's gradient is an intermediate, as in PyTorch: add and reshape hand its
+   *  buffer on to an input instead of copying it, after which it reads null here. */
   grad: Buf | null = null;
   /** Leaves set this themselves; op outputs inherit it from their inputs while grad is on. */
   requiresGrad: boolean;
