@@ -97,7 +97,9 @@ export abstract class BaseBackend {
 
   /** Checks a kernel argument: live, right dtype, at least `need` elements. */
   protected arg(kernel: string, name: string, buf: Buf, need: number, dtype: DType = 'f32'): RawBuf {
-    const b = this.live(buf, `${kernel}(${name})`);
+    const b = buf as RawBuf;
+    // the common case without building live()'s message (hundreds of calls per training step)
+    if (!b || typeof b !== 'object' || !('base' in b) || b.freed) this.live(buf, `${kernel}(${name})`);
     if (b.dtype !== dtype) throw new KernelArgumentError(`${kernel}: ${name} must be ${dtype}, got ${b.dtype}`);
     if (b.length < need) throw new KernelArgumentError(`${kernel}: ${name} has ${b.length} elements, needs ${need}`);
     return b;
