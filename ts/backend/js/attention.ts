@@ -31,7 +31,8 @@ export function attentionForward(out: Float32Array, att: Float32Array, qkv: Floa
   }
 }
 
-/** dqkv [B, T, 3C] += ∂loss/∂qkv given dout [B, T, C] and the saved att. */
+/** dqkv [B, T, 3C] (+)= ∂loss/∂qkv given dout [B, T, C] and the saved att (added when
+ *  `accumulate`, else written). */
 export function attentionBackward(dqkv: Float32Array, dout: Float32Array, qkv: Float32Array,
   att: Float32Array, B: number, T: number, C: number, H: number, accumulate: boolean): void {
   const hs = C / H, C3 = 3 * C, scale = 1 / Math.sqrt(hs);
