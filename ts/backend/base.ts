@@ -107,7 +107,8 @@ export abstract class BaseBackend {
 
   /** Checks that dims are non-negative integers (positive where `positive`). */
   protected dims(kernel: string, dims: Record<string, number>, positive = false): void {
-    for (const [k, v] of Object.entries(dims)) {
+    for (const k in dims) {
+      const v = dims[k];
       if (!Number.isInteger(v) || v < 0 || (positive && v === 0)) {
         throw new KernelArgumentError(`${kernel}: ${k} must be a ${positive ? 'positive' : 'non-negative'} integer, got ${v}`);
       }
