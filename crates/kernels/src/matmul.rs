@@ -277,8 +277,22 @@ fn pack_b(pb: &mut [f32], b: Mat, pc: usize, kc: usize, jc: usize, nc: usize) {
                 V::load(&src[0..4]).store(&mut dst[0..4]);
                 V::load(&src[4..8]).store(&mut dst[4..8]);
             }
+        } else if b.rs == 1 && w == NR {
+            // Bᵀ: each column of the panel is a contiguous run of one row of Bᵀ; four of them
+            // at a time through a 4×4 register transpose, four k per step (scalar gathers and
+            // 8-strided scalar stores were most of dX = dY·Wᵀ's packing)
+            let k4 = kc - kc % 4;
+            for c0 in [0, 4] {
+                let r: [&[f32]; 4] = core::array::from_fn(|q| &b.s[(j + c0 + q) * b.cs + pc..][..kc]);
+                for p in (0..k4).step_by(4) {
+                    let t = V::transpose4(V::load(&r[0][p..]), V::load(&r[1][p..]), V::load(&r[2][p..]), V::load(&r[3][p..]));
+                    for (i, v) in t.iter().enumerate() { v.store(&mut panel[(p + i) * NR + c0..]); }
+                }
+                // leftovers
+                for p in k4..kc { for q in 0..4 { panel[p * NR + c0 + q] = r[q][p]; } }
+            }
         } else {
-            // Bᵀ (or an edge panel): column c of the panel is a contiguous run of Bᵀ's row j+c
+            // an edge panel: column c of the panel is a contiguous run of Bᵀ's row j+c
             for c in 0..NR {
                 if c < w {
                     for p in 0..kc { panel[p * NR + c] = b.s[(pc + p) * b.rs + (j + c) * b.cs]; }
