@@ -2,8 +2,8 @@
 // (llm.c's crossentropy_forward / crossentropy_softmax_backward). Backward recomputes the
 // softmax from the logits rather than keeping an [N, V] probability tensor alive.
 
-use crate::activation::{max_of, sum_exp};
-use crate::math::{exp4, log};
+use crate::activation::{exp4k_nonpos, max_of, sum_exp, ExpK};
+use crate::math::log;
 use crate::simd::V;
 
 /// losses [N] = log Σ exp(logits[r]) − logits[r, t]; 0 where targets[r] = ignore.
@@ -22,6 +22,9 @@ pub fn cross_entropy_forward(losses: &mut [f32], logits: &[f32], targets: &[i32]
 /// dlogits [N, V] += dlosses[r]·(softmax(logits[r]) − onehot(t)); ignored rows add nothing.
 pub fn cross_entropy_backward(dlogits: &mut [f32], logits: &[f32], targets: &[i32],
                               dlosses: &[f32], n: usize, v: usize, ignore: i32) {
+    // exp of x − max ≤ 0 on constants held in registers: the same bits as math::exp4 there
+    // (activation.rs tests), which rebuilt its constants and ran its three edge selects per vector
+    let k = ExpK::new();
     for r in 0..n {
         let t = targets[r];
         if t == ignore { continue; }
@@ -34,12 +37,12 @@ pub fn cross_entropy_backward(dlogits: &mut [f32], logits: &[f32], targets: &[i3
         let mut cd = d.chunks_exact_mut(4);
         let mut cx = x.chunks_exact(4);
         for (o, xx) in (&mut cd).zip(&mut cx) {
-            let p = exp4(V::load(xx).sub(vm)).mul(vi);
+            let p = exp4k_nonpos(V::load(xx).sub(vm), &k).mul(vi);
             V::load(o).add(vd.mul(p)).store(o);
         }
         // leftovers
         for (o, xx) in cd.into_remainder().iter_mut().zip(cx.remainder()) {
-            *o += dl * (crate::math::exp(*xx - m) * inv);
+            *o += dl * (exp4k_nonpos(V::splat(*xx - m), &k).lane(0) * inv);
         }
         d[t as usize] -= dl;
     }
