@@ -4,7 +4,7 @@
 // Rows: a tensor [..., C] is treated as N = size / C rows of C (llm.c's B*T flattening).
 
 import type { Buf } from '../backend/backend.js';
-import { GradError, ShapeError, fmtShape } from './errors.js';
+import { ShapeError, fmtShape } from './errors.js';
 import { Tensor, record, sameBackend } from './tensor.js';
 
 /** The gradient buffer of `t` if it needs one, else null (skip that contribution). */
@@ -26,16 +26,10 @@ function addGrad(t: Tensor, g: Buf, alpha: number): void {
   else be.axpy(t.grad!, g, alpha, t.size);
 }
 
-/** t.grad += from.grad, or, for t's first contribution, from's gradient buffer itself: nothing
- *  reads an op output's gradient after its backward (reverse topological order), so it is handed
- *  over instead of copied (add's and reshape's backward: one copy less per residual add, ~0.3% of
- *  a baby-GPT training step). */
+/** t.grad += from.grad, or, for t's first contribution, from's gradient buffer itself
+ *  (Tensor.adoptGrad): add's and reshape's backward, one copy less per residual add. */
 function passGrad(t: Tensor, from: Tensor): void {
-  if (!t.requiresGrad) return;
-  if (t.grad) { t.backend.axpy(t.grad, from.grad!, 1, t.size); return; }
-  if (t.dtype !== 'f32') throw new GradError(`${t.label()}: an ${t.dtype} tensor has no gradient`);
-  t.grad = from.grad;
-  from.grad = null;
+  if (t.requiresGrad && !t.adoptGrad(from)) t.backend.axpy(t.grad!, from.grad!, 1, t.size);
 }
 
 /** t.grad += a ⊙ b, or t.grad = a ⊙ b for its first contribution. */

@@ -126,7 +126,7 @@ export class Tensor {
   /** The gradient buffer, allocated zero-filled (in the current scope) on first use. */
   ensureGrad(): Buf {
     if (!this.grad) {
-      if (this.dtype !== 'f32') throw new GradError(`${this.label()}: an ${this.dtype} tensor has no gradient`);
+      this.checkGradDtype();
       this.grad = this.backend.alloc(this.size, 'f32');
     }
     return this.grad;
@@ -139,9 +139,25 @@ export class Tensor {
    *  that a −0 stays −0. */
   claimGrad(): boolean {
     if (this.grad) return false;
-    if (this.dtype !== 'f32') throw new GradError(`${this.label()}: an ${this.dtype} tensor has no gradient`);
+    this.checkGradDtype();
     this.grad = this.backend.allocUninit(this.size);
     return true;
+  }
+
+  /** claimGrad for a backward that can hand its output's gradient on whole (add, reshape): when
+   *  this has no gradient yet, it takes `from`'s buffer (nothing reads an op output's gradient
+   *  after its backward, reverse topological order) and from.grad becomes null; returns false
+   *  when this must add to its gradient instead. */
+  adoptGrad(from: Tensor): boolean {
+    if (this.grad) return false;
+    this.checkGradDtype();
+    this.grad = from.grad;
+    from.grad = null;
+    return true;
+  }
+
+  private checkGradDtype(): void {
+    if (this.dtype !== 'f32') throw new GradError(`${this.label()}: an ${this.dtype} tensor has no gradient`);
   }
 
   /** Reverse-mode autodiff from this one-element tensor: every tensor it depends on that

@@ -35,7 +35,7 @@ pub fn gelu_forward(out: &mut [f32], inp: &[f32], n: usize) {
 /// would be 0/0 at x = 0, so there s = ½.
 pub fn gelu_backward(dinp: &mut [f32], inp: &[f32], out: &[f32], dout: &[f32], n: usize, accumulate: bool) {
     let (dinp, inp, out, dout) = (&mut dinp[..n], &inp[..n], &out[..n], &dout[..n]);
-    let k = core::hint::black_box([TINY, 0.5, 1.0, 2.0 * GELU_SCALE, 3.0 * GELU_C]).map(V::splat);
+    let k = splat_consts(&[TINY, 0.5, 1.0, 2.0 * GELU_SCALE, 3.0 * GELU_C]);
     let abs = VI::splat(i32::MAX);
     let g = |x: V, y: V, d: V| {
         let ax = x.bits().and(abs).as_f32();
@@ -98,9 +98,16 @@ static GELU_K: [f32; 18] = [
 impl GeluK {
     #[inline(always)]
     fn new() -> GeluK {
-        let t = core::hint::black_box(&GELU_K);
-        GeluK(core::array::from_fn(|i| V::splat(t[i])))
+        GeluK(splat_consts(&GELU_K))
     }
+}
+
+/// Constants as vectors splatted once from memory (black-boxed, so LLVM keeps them there instead
+/// of folding them into v128.const: see ExpK).
+#[inline(always)]
+fn splat_consts<const N: usize>(t: &[f32; N]) -> [V; N] {
+    let t = core::hint::black_box(t);
+    core::array::from_fn(|i| V::splat(t[i]))
 }
 
 /// exp4's constants as splatted vectors, read once from memory: V8 builds each v128.const in
@@ -119,8 +126,7 @@ static EXP_K: [f32; 16] = [
 impl ExpK {
     #[inline(always)]
     pub(crate) fn new() -> ExpK {
-        let t = core::hint::black_box(&EXP_K);
-        ExpK(core::array::from_fn(|i| V::splat(t[i])))
+        ExpK(splat_consts(&EXP_K))
     }
 }
 

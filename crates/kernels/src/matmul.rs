@@ -292,7 +292,7 @@ fn pack_b(pb: &mut [f32], b: Mat, pc: usize, kc: usize, jc: usize, nc: usize) {
                 for p in k4..kc { for q in 0..4 { panel[p * NR + c0 + q] = r[q][p]; } }
             }
         } else {
-            // an edge panel: column c of the panel is a contiguous run of Bᵀ's row j+c
+            // an edge panel (fewer than 8 columns left), of B or Bᵀ, element by element
             for c in 0..NR {
                 if c < w {
                     for p in 0..kc { panel[p * NR + c] = b.s[(pc + p) * b.rs + (j + c) * b.cs]; }
