@@ -24,7 +24,7 @@ import { CharTokenizer } from '../ts/tokenizer/char.js';
 import { packTokens, splitTokens } from '../ts/train/data.js';
 import { Trainer } from '../ts/train/trainer.js';
 import { PRESETS } from '../ts/cli/train.js';
-import { peakProbe } from './kernels.js';
+import { peakProbe } from '../ts/bench/kernels.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);

@@ -2,6 +2,8 @@
 // thread, the default everywhere) and `relaxed` (+ relaxed SIMD: matmul's and attention's multiply-adds fused
 // where the CPU has FMA; opt-in only, since its bits then depend on the hardware).
 // Always from source: a stale binary is never trusted (cargo decides what to recompile).
+// A copy goes to ts/backend/wasm/ too: the loader finds the file beside itself, in dist/ when
+// built and beside loader.ts when tests and benches run the TypeScript sources.
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { findToolchain, TARGET, say } from './toolchain.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The build variants. `threads` is reserved: the loader already knows its file name. */
+/** The build variants. */
 export const VARIANTS = {
   simd: { features: '+simd128', file: 'glassgpt-simd.wasm' },
   relaxed: { features: '+simd128,+relaxed-simd', file: 'glassgpt-relaxed.wasm' },
@@ -39,6 +41,7 @@ export function buildWasm(variant = 'simd') {
   mkdirSync(join(root, 'dist'), { recursive: true });
   const dest = join(root, 'dist', v.file);
   copyFileSync(built, dest);
+  copyFileSync(built, join(root, 'ts', 'backend', 'wasm', v.file));
   say(`wrote dist/${v.file} (${(statSync(dest).size / 1024).toFixed(1)} KiB)`);
   return dest;
 }

@@ -1,12 +1,14 @@
 // One-step set-up for a fresh machine, run by `npm run demo` and `npm test`: installs the npm
 // packages, finds or installs the Rust wasm toolchain, builds the kernels from source and the
-// TypeScript into dist/. With --browser it also makes sure a Chromium exists for browser tests.
-// It says what it does; each step is skipped when already done.
+// TypeScript into dist/. The demo needs only the default `simd` kernels; with --tests the opt-in
+// `relaxed` kernels are built too (their tests and the packed tarball need them), and a Chromium
+// is made sure of for the browser tests. It says what it does; each step is skipped when done.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildTs } from './build-ts.mjs';
 import { buildWasm, VARIANTS } from './build-wasm.mjs';
 import { say } from './toolchain.mjs';
 
@@ -25,12 +27,13 @@ if (!existsSync(stamp) || statSync(stamp).mtimeMs < statSync(join(root, 'package
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
-try { for (const v of Object.keys(VARIANTS)) buildWasm(v); } catch (e) { console.error(e.message); process.exit(1); }
+const forTests = process.argv.includes('--tests');
+try { for (const v of forTests ? Object.keys(VARIANTS) : ['simd']) buildWasm(v); } catch (e) { console.error(e.message); process.exit(1); }
 
 say('building the TypeScript library into dist/ (tsup)');
-run(process.execPath, [join(root, 'node_modules', 'tsup', 'dist', 'cli-default.js'), '--silent']);
+try { buildTs(); } catch (e) { console.error(e.message); process.exit(1); }
 
-if (process.argv.includes('--browser')) {
+if (forTests) {
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
   if (!chromium) {
     if (process.getuid?.() === 0) {

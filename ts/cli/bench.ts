@@ -1,9 +1,9 @@
-// `glassgpt bench <suite>`: runs a benchmark from benches/ (they compare against reference
-// libraries that are devDependencies, so this works in a checkout, not from a bare install).
+// `glassgpt bench <suite>`: runs a shipped benchmark (ts/bench/; reference libraries such as
+// tfjs-wasm are compared when the user has installed them).
 import { parseArgs } from 'node:util';
 
 const SUITES: Record<string, () => Promise<(opts: { json: boolean; rounds?: number }) => Promise<void>>> = {
-  kernels: async () => (await import('../../benches/kernels.js')).runKernelBench,
+  kernels: async () => (await import('../bench/kernels.js')).runKernelBench,
 };
 
 export async function benchCommand(argv: string[]): Promise<number> {

