@@ -4,13 +4,31 @@
 // build, and every file left in dist/ would end up in the package.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
+
+/** Newest modification time (ms) of the files under dir, recursively. */
+function newest(dir) {
+  let t = 0;
+  for (const d of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    // the kernels' .wasm copied beside the loader is an input of the tests, not of tsup
+    if (d.isFile() && !d.name.endsWith('.wasm')) t = Math.max(t, statSync(join(d.parentPath, d.name)).mtimeMs);
+  }
+  return t;
+}
+
+/** Whether dist/ was built after the last change to the sources and the build's configuration. */
+export function tsUpToDate() {
+  const built = join(dist, 'cli.js');
+  if (!existsSync(built)) return false;
+  const inputs = Math.max(newest(join(root, 'ts')), ...['tsup.config.ts', 'package.json', 'tsconfig.json'].map((f) => statSync(join(root, f)).mtimeMs));
+  return statSync(built).mtimeMs > inputs;
+}
 
 export function buildTs() {
   mkdirSync(dist, { recursive: true });

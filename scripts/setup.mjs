@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildTs } from './build-ts.mjs';
+import { buildTs, tsUpToDate } from './build-ts.mjs';
 import { buildWasm, VARIANTS } from './build-wasm.mjs';
 import { say } from './toolchain.mjs';
 
@@ -30,8 +30,11 @@ if (!existsSync(stamp) || statSync(stamp).mtimeMs < statSync(join(root, 'package
 const forTests = process.argv.includes('--tests');
 try { for (const v of forTests ? Object.keys(VARIANTS) : ['simd']) buildWasm(v); } catch (e) { console.error(e.message); process.exit(1); }
 
-say('building the TypeScript library into dist/ (tsup)');
-try { buildTs(); } catch (e) { console.error(e.message); process.exit(1); }
+if (tsUpToDate()) say('the TypeScript library in dist/ is up to date');
+else {
+  say('building the TypeScript library into dist/ (tsup)');
+  try { buildTs(); } catch (e) { console.error(e.message); process.exit(1); }
+}
 
 if (forTests) {
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
