@@ -1,5 +1,6 @@
 // Public API of pre-training (browser-safe; checkpoint folders are in ./checkpoint-node.js).
-export { Trainer, TrainingError, type TrainerOptions, type TrainEvent } from './trainer.js';
+export { Trainer, type TrainerOptions, type TrainEvent } from './trainer.js';
+export { TrainingError } from './errors.js';
 export { AdamW, ADAMW_DEFAULTS, type AdamWOptions } from './adamw.js';
 export { clipGradNorm } from './clip.js';
 export { learningRate, type Schedule } from './schedule.js';

@@ -7,13 +7,12 @@
 import type { Backend } from '../backend/backend.js';
 import type { GPT } from '../model/gpt.js';
 import { Tensor, noGrad } from '../tensor/tensor.js';
-import { scale } from '../tensor/ops.js';
 import { Rng } from '../tensor/random.js';
 import { AdamW, ADAMW_DEFAULTS, type AdamWOptions } from './adamw.js';
-import { clipFactor, gradNorm } from './clip.js';
 import { sampleBatch, type TokenSource } from './data.js';
 import { learningRate, type Schedule } from './schedule.js';
 import { readTrainState, writeTrainState } from './state.js';
+import { optimizerStep } from './step.js';
 
 export interface TrainerOptions extends Partial<Schedule>, Partial<AdamWOptions> {
   train: TokenSource; // training tokens
@@ -32,12 +31,6 @@ export type TrainEvent =
   | { type: 'step'; step: number; loss: number; lr: number; gradNorm: number; tokensPerSec: number; ms: number }
   | { type: 'eval'; step: number; trainLoss: number; valLoss: number | null; valPerplexity: number | null }
   | { type: 'done'; step: number; trainLoss: number | null; valLoss: number | null; tokensPerSec: number; stopped: boolean };
-
-/** Training cannot go on: a non-finite loss or gradient, named with its step. */
-export class TrainingError extends Error {
-  override name = 'TrainingError';
-  constructor(message: string, readonly step: number) { super(message); }
-}
 
 const OPTION_KEYS = ['train', 'val', 'steps', 'batchSize', 'blockSize', 'gradAccumSteps', 'gradClip',
   'evalInterval', 'evalIters', 'seed', 'lr', 'warmupIters', 'decayIters', 'minLr', 'beta1', 'beta2', 'eps', 'weightDecay'];
@@ -98,29 +91,19 @@ export class Trainer {
     yield { type: 'done', step: this.step, trainLoss: this.lastEval?.trainLoss ?? lastLoss, valLoss: this.lastEval?.valLoss ?? null, tokensPerSec, stopped: this.step < until };
   }
 
-  /** One optimizer step; throws TrainingError (before updating anything) on a NaN/Inf. */
+  /** One optimizer step (the shared core, step.ts) on `gradAccumSteps` sampled micro-batches;
+   *  throws TrainingError, before updating anything, on a NaN/Inf. */
   trainStep(): Extract<TrainEvent, { type: 'step' }> {
     const t0 = now(), accum = this.opts.gradAccumSteps ?? 1, be = this.be;
     const lr = learningRate(this.schedule, this.step);
     this.model.train();
-    this.model.zeroGrad();
-    let lossSum = 0;
-    for (let micro = 0; micro < accum; micro++) {
-      be.scope(() => {
-        const b = sampleBatch(this.opts.train, this.B, this.T, this.rng);
-        const { loss } = this.model.forward(Tensor.ints(be, b.ids, [b.B, b.T]), Tensor.ints(be, b.targets, [b.B, b.T]));
-        const value = loss!.item();
-        if (!Number.isFinite(value)) throw new TrainingError(`step ${this.step + 1}: the loss is ${value}; stopping (the last checkpoint is kept)`, this.step + 1);
-        lossSum += value;
-        (accum > 1 ? scale(loss!, 1 / accum) : loss!).backward();
-      });
-    }
-    const norm = gradNorm(this.model.params);
-    if (!Number.isFinite(norm)) throw new TrainingError(`step ${this.step + 1}: the gradient norm is ${norm}; stopping (the last checkpoint is kept)`, this.step + 1);
-    this.optimizer.step(lr, clipFactor(norm, this.opts.gradClip ?? 1.0)); // clipping happens inside
+    const { loss, gradNorm } = optimizerStep([this.optimizer], () => {
+      const b = sampleBatch(this.opts.train, this.B, this.T, this.rng);
+      return this.model.forward(Tensor.ints(be, b.ids, [b.B, b.T]), Tensor.ints(be, b.targets, [b.B, b.T])).loss!;
+    }, { lr, gradClip: this.opts.gradClip ?? 1.0, microBatches: accum, step: this.step + 1 });
     this.step++;
     const ms = now() - t0;
-    return { type: 'step', step: this.step, loss: lossSum / accum, lr, gradNorm: norm, tokensPerSec: (this.B * this.T * accum * 1000) / ms, ms };
+    return { type: 'step', step: this.step, loss, lr, gradNorm, tokensPerSec: (this.B * this.T * accum * 1000) / ms, ms };
   }
 
   /** Mean loss over evalIters batches of train and val data (fixed batches: the eval RNG is
