@@ -80,9 +80,14 @@ describe('training commands', () => {
     (await loadChatModel(be, join(dir, 'sft2'))).model.free();
 
     c = capture();
-    expect(await rewardCommand(['train', '--checkpoint', join(dir, 'sft'), '--data', join(dir, 'prefs.jsonl'), '--out', join(dir, 'rm'), '--steps', '3', '--json', ...backend], c.io)).toBe(0);
-    expect(j(c).at(-1).valAccuracy).toBeGreaterThanOrEqual(0);
+    expect(await rewardCommand(['train', '--checkpoint', join(dir, 'sft'), '--data', join(dir, 'prefs.jsonl'), '--val', join(dir, 'prefs.jsonl'),
+      '--out', join(dir, 'rm'), '--steps', '3', '--json', ...backend], c.io)).toBe(0);
+    const done = j(c).at(-1);
     const rm = await loadRewardModelDir(be, join(dir, 'rm'));
+    // the reported held-out accuracy is the saved model's own, on the pairs given with --val
+    const valPairs = parsePreferenceJsonl(await readFile(join(dir, 'prefs.jsonl'), 'utf8'), 'prefs.jsonl');
+    expect(done.valPairs).toBe(valPairs.length);
+    expect(done.valAccuracy).toBe(rm.pairAccuracy(valPairs));
     expect(rm.score([{ prompt: 'How was it?', response: 'It was good.' }])[0]).toBeTypeOf('number');
     rm.free();
 
