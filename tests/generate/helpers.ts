@@ -11,8 +11,13 @@ import type { Stepper } from '../../ts/generate/stepper.js';
 
 export const TINY: Partial<GPTConfig> = { vocabSize: 260, blockSize: 24, nLayer: 2, nHead: 2, nEmbd: 16 };
 
+/** A tiny random GPT whose 2-D weights are scaled ×5 (as the whole-model gradient check does):
+ *  at GPT-2's init (std 0.02) attention is nearly uniform, and a cache or decode kernel with a
+ *  wrong scale, mask or position would still give the same logits. */
 export function tinyModel(be: Backend, cfg: Partial<GPTConfig> = {}, seed = 7): GPT {
-  return new GPT(be, { ...TINY, ...cfg }, { seed }).eval();
+  const model = new GPT(be, { ...TINY, ...cfg }, { seed }).eval();
+  for (const [, p] of model.namedParameters()) if (p.shape.length === 2) be.scale(p.data, p.data, 5, p.size);
+  return model;
 }
 
 /** 256 byte tokens + <|endoftext|> (256) and the chat specials: vocabSize 260, no merges. */
