@@ -4,7 +4,7 @@
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MAX_HEADER_BYTES } from '../io/safetensors.js';
 import { syncDir, TMP_SUFFIX } from '../io/save-node.js';
 
@@ -57,14 +57,21 @@ export async function removeStaleTemps(dir: string): Promise<string[]> {
   return removed;
 }
 
-/** Makes the folder (with a message that names the real problem when it cannot be made). */
-export async function prepareCheckpointDir(dir: string): Promise<void> {
+/** Makes the folder and its missing parents, one level at a time: fs.mkdir's own recursive
+ *  mode loops forever where a parent cannot be made (mkdir -p under /proc, Node 20), and a
+ *  folder that cannot be made must fail here, naming why, not at the first checkpoint. */
+export async function prepareCheckpointDir(dir: string, depth = 0): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code === 'ENOENT' && depth < 64 && dirname(dir) !== dir) {
+      await prepareCheckpointDir(dirname(dir), depth + 1);
+      return prepareCheckpointDir(dir, 64); // once more, without climbing again
+    }
     throw new Error(`cannot create the checkpoint folder ${JSON.stringify(dir)} (${code}: ${(e as Error).message}); ` +
-      'its parent must exist and be writable: choose another --out, or fix the permissions');
+      'choose another --out, or make its parent writable');
   }
 }
 
