@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileReadError, MAX_CHECKPOINT_BYTES, firstInvalidUtf8, readFileLimited, readTextFile } from '../../ts/io/read-node.js';
 import { sampleCommand } from '../../ts/cli/sample.js';
+import { runCli } from '../cli/run-cli.js';
 
 async function runSample(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '', err = '';
@@ -86,5 +87,14 @@ describe('the CLI', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/checkpoint "\/dev\/zero" is not a regular file \(a device, pipe or directory\); give a file/);
     expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
+  it('train on Latin-1 text says so on stderr (it was decoded with U+FFFD silently)', async () => {
+    const f = join(dir, 'latin1-corpus.txt');
+    writeFileSync(f, Buffer.from('d\xe9j\xe0 vu, caf\xe9. '.repeat(40), 'latin1'));
+    const r = await runCli(['train', '--data', f, '--steps', '1', '--n-layer', '1', '--n-head', '2', '--n-embd', '8', '--block-size', '8',
+      '--batch-size', '2', '--eval-iters', '1', '--backend', 'js', '--out', join(dir, 'latin1-run')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: --data ".*latin1-corpus.txt" is not valid UTF-8 \(first invalid byte 0xe9 at offset 1\)/);
   });
 });

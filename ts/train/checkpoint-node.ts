@@ -13,7 +13,7 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
-import { MAX_CHECKPOINT_BYTES, readFileLimited } from '../io/read-node.js';
+import { FileReadError, MAX_CHECKPOINT_BYTES, readFileLimited } from '../io/read-node.js';
 import { syncDir, writeFileAtomic } from '../io/save-node.js';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint.js';
 import type { GPT } from '../model/gpt.js';
@@ -39,7 +39,12 @@ export async function saveTrainingCheckpoint(dir: string, trainer: Trainer, toke
 /** The model (and tokenizer JSON) of a checkpoint folder, after recovering an interrupted save. */
 export async function loadModelDir(backend: Backend, dir: string): Promise<{ model: GPT; tokenizer?: string; step: number }> {
   await recoverCheckpoint(dir);
-  const bytes = readFileLimited(join(dir, MODEL_FILE), MAX_CHECKPOINT_BYTES, 'checkpoint');
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileLimited(join(dir, MODEL_FILE), MAX_CHECKPOINT_BYTES, 'checkpoint');
+  } catch (e) {
+    throw new FileReadError(`no checkpoint in ${dir}: ${(e as Error).message}`);
+  }
   const { model, tokenizer, metadata } = loadCheckpoint(backend, bytes);
   return { model, tokenizer, step: Number(metadata.step ?? 0) };
 }
