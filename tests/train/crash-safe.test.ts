@@ -12,6 +12,7 @@ import { GPT } from '../../ts/model/gpt.js';
 import { MemoryTokens, Trainer, TrainingError } from '../../ts/train/index.js';
 import { loadModelDir, loadTrainerState, recoverCheckpoint, saveTrainingCheckpoint } from '../../ts/train/checkpoint-node.js';
 import { readSafetensors, writeSafetensors } from '../../ts/io/safetensors.js';
+import { saveCheckpoint } from '../../ts/model/checkpoint.js';
 
 // A "crash" at a chosen point of a save: the named fs call throws, as if the process died there.
 const crash = vi.hoisted(() => ({ at: '' as '' | 'model.next' | 'rename-state' | 'rename-model' }));
@@ -80,6 +81,19 @@ describe('a save interrupted at any point resumes', () => {
     const r = await recoverCheckpoint(dir);
     expect(r.removed).toEqual([dead]);
     expect((await readdir(dir)).sort()).toEqual([live, 'model.safetensors', 'train-state.safetensors'].sort());
+  });
+
+  it('--force (discardPending) removes a pending save instead of committing it later', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gg-force-'));
+    const t = new Trainer(new GPT(be, config, { seed: 5 }), opts());
+    await saveTrainingCheckpoint(dir, t);
+    steps(t, 1);
+    await writeFile(join(dir, 'train-state.safetensors.next'), t.saveState()); // a save of step 1, committed
+    await writeFile(join(dir, 'model.safetensors.next'), saveCheckpoint(t.model, { metadata: { step: '1' } }));
+    const r = await recoverCheckpoint(dir, { discardPending: true });
+    expect(r.action).toBe('discarded');
+    expect((await readdir(dir)).sort()).toEqual(['model.safetensors', 'train-state.safetensors']);
+    expect((await resume(dir)).step).toBe(0);
   });
 
   it('names the fix when no consistent pair exists (a folder damaged by an older version)', async () => {

@@ -86,20 +86,23 @@ export async function recoverCheckpoint(dir: string, o: { discardPending?: boole
   const m = peekStep(p(MODEL_FILE)), mn = peekStep(p(MODEL_FILE + NEXT));
   const s = peekStep(p(STATE_FILE)), sn = peekStep(p(STATE_FILE + NEXT));
   let action: Recovery['action'] = 'none';
-  if (o.discardPending) {
-    // --force: an old unfinished save must not be committed over the run that replaces it
-  } else if (mn !== null && sn !== null && mn === sn) {
+  // --force: an old unfinished save must not be committed over the run that replaces it
+  if (!o.discardPending && mn !== null && sn !== null && mn === sn) {
     await rename(p(STATE_FILE + NEXT), p(STATE_FILE));
     await rename(p(MODEL_FILE + NEXT), p(MODEL_FILE));
     action = 'committed';
-  } else if (mn !== null && sn === null && s === mn) {
+  } else if (!o.discardPending && mn !== null && sn === null && s === mn) {
     await rename(p(MODEL_FILE + NEXT), p(MODEL_FILE));
     action = 'rolled-forward';
-  } else {
-    for (const f of [MODEL_FILE + NEXT, STATE_FILE + NEXT]) {
-      try { await unlink(p(f)); action = 'discarded'; removed.push(f); } catch { /* not there */ }
-    }
   }
-  if (action === 'committed' || action === 'rolled-forward' || action === 'discarded') await syncDir(dir);
+  // whatever .next is left belongs to no complete save (or is torn): never recovered to later
+  for (const f of [MODEL_FILE + NEXT, STATE_FILE + NEXT]) {
+    try {
+      await unlink(p(f));
+      if (action === 'none') action = 'discarded';
+      removed.push(f);
+    } catch { /* not there */ }
+  }
+  if (action !== 'none') await syncDir(dir);
   return { step: action === 'committed' || action === 'rolled-forward' ? mn : m, action, removed };
 }
