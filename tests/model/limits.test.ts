@@ -95,3 +95,15 @@ describe('training that cannot fit the heap is refused before the first step', (
     expect(estimate + params).toBeGreaterThan(before / 4); // and not a uselessly loose one
   });
 });
+
+describe('the CLI', () => {
+  it('train --block-size 100000000 fails on the model shape before reading --data (it reached 10 GB of RSS)', async () => {
+    const { runCli } = await import('../cli/run-cli.js');
+    await runCli(['train', '--help']); // loads the command's modules, so the timing is the check's
+    const t0 = performance.now();
+    const r = await runCli(['train', '--data', '/nonexistent/corpus.txt', '--block-size', '100000000', '--out', '/nonexistent/out']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/blockSize=100000000, nLayer=4, nEmbd=128 needs 47\.7 GiB of parameters .*use a smaller model .*\(before any vocabulary; checked before reading --data\)/);
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});
