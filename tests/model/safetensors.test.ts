@@ -60,11 +60,22 @@ describe('safetensors', () => {
     ['offsets that are not numbers', () => craft({ x: t('F32', [1], ['0', '4']) }, 4), /must be two non-negative integers/],
     ['an entry that is not an object', () => craft({ x: 5 }), /entry must be an object/],
     ['metadata that is not strings', () => craft({ __metadata__: { step: 5 } }), /metadata "step" must be a string/],
+    // the format requires the data section fully indexed, without overlaps (issue 16, problem 9)
+    ['two tensors over the same bytes', () => craft({ a: t('F32', [2], [0, 8]), b: t('F32', [2], [0, 8]) }, 8), /tensor "b" \[0, 8\) overlaps "a" which ends at 8/],
+    ['tensors that overlap in part', () => craft({ a: t('F32', [2], [0, 8]), b: t('F32', [2], [4, 12]) }, 12), /"b" \[4, 12\) overlaps "a"/],
+    ['a hole between tensors', () => craft({ a: t('F32', [1], [0, 4]), b: t('F32', [1], [8, 12]) }, 12), /bytes \[4, 8\) before tensor "b" belong to no tensor/],
+    ['a hole at the start', () => craft({ a: t('F32', [1], [4, 8]) }, 8), /bytes \[0, 4\) before tensor "a"/],
+    ['trailing bytes no tensor names', () => craft({ a: t('F32', [1], [0, 4]) }, 12), /bytes \[4, 12\) at the end belong to no tensor/],
   ];
   it.each(hostile)('refuses %s', (_what, make, message) => {
     const bytes = make();
     expect(() => readSafetensors(bytes)).toThrow(SafetensorsError);
     expect(() => readSafetensors(bytes)).toThrow(message);
+  });
+
+  it('accepts empty tensors anywhere in a fully indexed file', () => {
+    const bytes = craft({ z: t('F32', [0], [4, 4]), a: t('F32', [1], [0, 4]), b: t('I32', [1], [4, 8]), e: t('F32', [0, 3], [8, 8]) }, 8);
+    expect([...readSafetensors(bytes).tensors.keys()].sort()).toEqual(['a', 'b', 'e', 'z']);
   });
 
   it('refuses every truncation of a valid file', () => {

@@ -17,7 +17,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     ...real,
     open: async (path: string, flags: string) => {
       const fh = await real.open(path, flags);
-      if (disk.failModelWrite && path.includes('model.safetensors') && flags === 'w') {
+      if (disk.failModelWrite && path.includes('model.safetensors') && flags === 'wx') {
         fh.writeFile = async (data: Uint8Array) => {
           await fh.write(data.subarray(0, data.length >> 1));
           throw new Error('simulated disk failure');
@@ -121,8 +121,13 @@ describe('atomic checkpoint writes', () => {
     }
     expect(await readFile(join(dir, 'model.safetensors'))).toEqual(good);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    // the state file was already replaced: the pair is now inconsistent, and loading says so
+    // the state of step 4 waits as train-state.safetensors.next, uncommitted: the pair stays
+    // the one of step 2, and resuming discards the half-done save (it once left the pair mixed)
     const { model, step } = await loadModelDir(be, dir);
-    await expect(loadTrainerState(dir, new Trainer(model, opts()), step)).rejects.toThrow(/inconsistent: weights are from step 2, the optimizer state from step 4/);
+    expect(step).toBe(2);
+    const resumed = new Trainer(model, opts());
+    await loadTrainerState(dir, resumed, step);
+    expect(resumed.step).toBe(2);
+    expect((await readdir(dir)).sort()).toEqual(['model.safetensors', 'train-state.safetensors']);
   });
 });

@@ -49,6 +49,20 @@ export function padBatch(seqs: readonly Sequence[], padId: number, maxT: number)
   return { ids, targets, B, T, last, truncated };
 }
 
+/** Whether a sequence has a training target inside the first maxT tokens: a prompt as long as
+ *  the block leaves its response cut off, so the example would train on nothing. */
+export function hasTargetWithin(s: Sequence, maxT: number): boolean {
+  const n = Math.min(s.ids.length, maxT);
+  for (let t = 1; t < n; t++) if (s.train[t]) return true;
+  return false;
+}
+
+/** The error for data whose every example lost its response to the block (names the fix). */
+export function noTargetsError(what: string, count: number, maxT: number, longest: number): AlignError {
+  return new AlignError(`${what}: none of the ${count} examples has a response token within the model's block of ${maxT} tokens ` +
+    `(the longest is ${longest} tokens; prompts that fill the block leave nothing to learn): shorten the prompts, or start from a model with a larger blockSize`);
+}
+
 /** Number of target positions that are not ignored. */
 export function countTargets(targets: Int32Array): number {
   let n = 0;

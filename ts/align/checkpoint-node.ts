@@ -4,7 +4,8 @@
 // GPT2ForSequenceClassification's `score.weight`), a PPO policy adds value-head.safetensors.
 // Every file is written atomically (temp file + rename).
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { MAX_CHECKPOINT_BYTES, readFileLimited } from '../io/read-node.js';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import { writeFileAtomic } from '../io/save-node.js';
@@ -45,10 +46,13 @@ export async function saveRewardModelDir(dir: string, rm: RewardModel, metadata:
 
 export async function loadRewardModelDir(be: Backend, dir: string): Promise<RewardModel> {
   const { model, tokenizer } = await loadChatModel(be, dir);
-  const bytes = await readFile(join(dir, SCORE_FILE)).catch((e) => {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileLimited(join(dir, SCORE_FILE), MAX_CHECKPOINT_BYTES, 'reward head');
+  } catch (e) {
     model.free();
     throw new AlignError(`${dir} is not a reward model: cannot read ${SCORE_FILE} (${(e as Error).message})`);
-  });
+  }
   const head = new ScalarHead(be, model.config.nEmbd, { name: 'score' });
   head.load(bytes);
   return new RewardModel(model, tokenizer, head);

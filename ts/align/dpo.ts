@@ -7,7 +7,7 @@ import type { GPT } from '../model/gpt.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import { Rng } from '../tensor/random.js';
 import { learningRate } from '../train/schedule.js';
-import type { Sequence } from './batch.js';
+import { hasTargetWithin, noTargetsError, type Sequence } from './batch.js';
 import { chatIds } from './chat.js';
 import { AlignError } from './errors.js';
 import { chatSequence, sequenceLogprobs, tokenLogprobTensor } from './logprobs.js';
@@ -42,16 +42,22 @@ export class DPOTrainer {
   private readonly seqs: { chosen: Sequence; rejected: Sequence; refChosen: number; refRejected: number }[];
   private readonly opt: MultiAdamW;
   private readonly rng: Rng;
+  /** Pairs left out because the block cut off a response (their margin could never move). */
+  readonly skipped: number;
   readonly beta: number;
 
   constructor(readonly policy: GPT, reference: GPT, readonly tokenizer: Tokenizer, pairs: readonly PreferencePair[], readonly opts: DPOOptions) {
     if (pairs.length === 0) throw new AlignError('DPO: no comparisons to train on');
     this.beta = opts.beta ?? 0.1;
     if (!(this.beta > 0) || !Number.isFinite(this.beta)) throw new AlignError(`DPO: beta must be a positive number, got ${opts.beta}`);
-    const chosen = pairs.map((p) => chatSequence(tokenizer, p.prompt, p.chosen));
-    const rejected = pairs.map((p) => chatSequence(tokenizer, p.prompt, p.rejected));
+    const T = policy.config.blockSize;
+    const both = pairs.map((p) => [chatSequence(tokenizer, p.prompt, p.chosen), chatSequence(tokenizer, p.prompt, p.rejected)] as const);
+    const kept = both.filter(([c, r]) => hasTargetWithin(c, T) && hasTargetWithin(r, T)); // else its margin is 0, forever
+    this.skipped = both.length - kept.length;
+    if (kept.length === 0) throw noTargetsError('DPO', both.length, T, both.reduce((m, [c, r]) => Math.max(m, c.ids.length, r.ids.length), 0));
+    const chosen = kept.map(([c]) => c), rejected = kept.map(([, r]) => r);
     const rc = sequenceLogprobs(reference, tokenizer, chosen), rr = sequenceLogprobs(reference, tokenizer, rejected);
-    this.seqs = pairs.map((_, i) => ({ chosen: chosen[i], rejected: rejected[i], refChosen: rc[i], refRejected: rr[i] }));
+    this.seqs = kept.map((_, i) => ({ chosen: chosen[i], rejected: rejected[i], refChosen: rc[i], refRejected: rr[i] }));
     this.opt = new MultiAdamW([policy.params], { weightDecay: 0 });
     this.rng = new Rng(opts.seed ?? 1337);
   }

@@ -7,7 +7,7 @@ import type { Tokenizer } from '../tokenizer/types.js';
 import { Rng } from '../tensor/random.js';
 import { Tensor, noGrad } from '../tensor/tensor.js';
 import { learningRate } from '../train/schedule.js';
-import { countTargets, padBatch, type Sequence } from './batch.js';
+import { countTargets, hasTargetWithin, noTargetsError, padBatch, type Sequence } from './batch.js';
 import { chatIds, encodeChat } from './chat.js';
 import { AlignError } from './errors.js';
 import { MultiAdamW } from './optimizer.js';
@@ -28,12 +28,17 @@ export class SFTTrainer {
   readonly data: Sequence[];
   private readonly opt: MultiAdamW;
   private readonly rng: Rng;
+  /** Conversations left out because the block cut off every assistant token. */
+  readonly skipped: number;
   private readonly pad: number;
 
   constructor(readonly model: GPT, readonly tokenizer: Tokenizer, conversations: readonly Conversation[], readonly opts: SFTOptions) {
     if (!Number.isInteger(opts.steps) || opts.steps < 0) throw new AlignError(`SFT: steps must be a non-negative integer, got ${opts.steps}`);
     if (conversations.length === 0) throw new AlignError('SFT: no conversations to train on');
-    this.data = conversations.map((c) => encodeChat(tokenizer, c));
+    const all = conversations.map((c) => encodeChat(tokenizer, c)), T = model.config.blockSize;
+    this.data = all.filter((s) => hasTargetWithin(s, T));
+    this.skipped = all.length - this.data.length; // callers report these; a batch of them had no loss
+    if (this.data.length === 0) throw noTargetsError('SFT', all.length, T, all.reduce((m, s) => Math.max(m, s.ids.length), 0));
     this.pad = chatIds(tokenizer).end;
     this.opt = new MultiAdamW([model.params], { weightDecay: opts.weightDecay ?? 0 });
     this.rng = new Rng(opts.seed ?? 1337);

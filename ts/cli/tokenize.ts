@@ -1,6 +1,7 @@
 // `glassgpt tokenize` (text → ids, optionally pieces) and `glassgpt tokenizer train` (learn a BPE
 // and save its JSON). Exit codes: 0 ok, 1 failure (missing file, bad tokenizer), 2 usage error.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readTextFile } from '../io/read-node.js';
 import { parseArgs } from 'node:util';
 import { TokenizerConfigError, TokenizerError } from '../tokenizer/errors.js';
 import { loadTokenizer, saveTokenizerFile } from '../tokenizer/node.js';
@@ -46,7 +47,7 @@ export async function tokenizeCommand(argv: string[], io: CliIO = stdio): Promis
   if ((v.file === undefined) === (v.text === undefined)) return usage(io, 'give exactly one of --file and --text', TOKENIZE_USAGE);
   try {
     if (v.file !== undefined && !existsSync(v.file)) throw new TokenizerConfigError(`input file ${JSON.stringify(v.file)} not found`);
-    const text = v.text ?? readFileSync(v.file!, 'utf8');
+    const text = v.text ?? readTextFile(v.file!, 'input file', (m) => io.err(m + '\n'));
     const tok = loadTokenizer(v.tokenizer);
     if (v.pieces) {
       const pieces = tok.encodePieces(text);
@@ -83,7 +84,7 @@ export async function tokenizerCommand(argv: string[], io: CliIO = stdio): Promi
   let tok;
   const t0 = performance.now();
   try {
-    tok = trainBpe(readFileSync(v.data, 'utf8'), { vocabSize, pattern });
+    tok = trainBpe(readTextFile(v.data, 'training data', (m) => io.err(m + '\n')), { vocabSize, pattern });
   } catch (e) {
     if (e instanceof TokenizerConfigError) return usage(io, e.message, TRAIN_USAGE);
     return fail(io, e);

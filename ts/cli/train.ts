@@ -4,15 +4,17 @@
 
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../io/save-node.js';
 import { join } from 'node:path';
 import { BACKEND_HELP, backendProblem, openBackend, type CliBackend } from './backend.js';
 import { GPT } from '../model/gpt.js';
-import type { GPTConfig } from '../model/config.js';
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
 import { packTokens, splitTokens, type TokenSource } from '../train/data.js';
 import { FileTokens } from '../train/data-node.js';
-import { saveTrainingCheckpoint, loadModelDir, loadTrainerState } from '../train/checkpoint-node.js';
+import { saveTrainingCheckpoint, loadModelDir, loadTrainerState, MODEL_FILE, prepareCheckpointDir, recoverCheckpoint } from '../train/checkpoint-node.js';
+import { lockRunDir } from '../train/lock-node.js';
+import { ConfigError, makeConfig, type GPTConfig } from '../model/config.js';
+import { constants as osConstants } from 'node:os';
 import { tokenizerFromJSON } from '../tokenizer/json.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import { num, usageErrors, UsageError } from './args.js';
@@ -36,7 +38,7 @@ const OPTIONS = {
   warmup: { type: 'string' }, 'weight-decay': { type: 'string' }, beta2: { type: 'string' }, 'grad-clip': { type: 'string' },
   'grad-accum': { type: 'string' }, 'eval-interval': { type: 'string' }, 'eval-iters': { type: 'string' },
   'val-fraction': { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string', default: 'auto' },
-  out: { type: 'string', default: 'runs/latest' }, resume: { type: 'boolean', default: false },
+  out: { type: 'string', default: 'runs/latest' }, resume: { type: 'boolean', default: false }, force: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
 } as const;
 
@@ -49,7 +51,8 @@ const HELP = `usage: glassgpt train --data FILE|brown|TOKENS.bin [options]
   --steps --batch-size --lr --min-lr --warmup --weight-decay --beta2 --grad-clip --grad-accum
   --eval-interval --eval-iters --val-fraction (0.1) --seed (1337)
   --backend js|wasm|wasm-relaxed|auto   (default auto; wasm-relaxed: fused multiply-adds, faster, bits depend on the CPU)
-  --out DIR                checkpoint folder (default runs/latest); --resume continues from it
+  --out DIR                checkpoint folder (default runs/latest); --resume continues from it;
+                           a folder that holds a checkpoint is refused unless --resume or --force (replace it)
   --json                   one JSON object per line on stdout`;
 
 export async function trainCommand(argv: string[]): Promise<number> {
@@ -81,7 +84,7 @@ async function train(v: Record<string, string | boolean | undefined>): Promise<n
   set('weightDecay', num(v, 'weight-decay', { min: 0 })); set('beta2', num(v, 'beta2', { min: 0, max: 0.999999 }));
   set('gradClip', num(v, 'grad-clip', { min: 0 })); set('gradAccumSteps', num(v, 'grad-accum', { int: true, min: 1 }));
   set('evalInterval', num(v, 'eval-interval', { int: true, min: 1 })); set('evalIters', num(v, 'eval-iters', { int: true, min: 1 }));
-  set('seed', num(v, 'seed', { int: true, min: 0 }));
+  set('seed', num(v, 'seed', { int: true, min: 0, max: 2 ** 32 - 1 })); // the RNG state is 32 bits: larger seeds would wrap
   trainOpts.steps ??= 1000;
   const modelOpts: Partial<GPTConfig> = { ...preset.model };
   const setM = <K extends keyof GPTConfig>(k: K, x: GPTConfig[K] | undefined) => { if (x !== undefined) modelOpts[k] = x; };
@@ -90,6 +93,32 @@ async function train(v: Record<string, string | boolean | undefined>): Promise<n
   setM('dropout', num(v, 'dropout', { min: 0, max: 0.99 })); if (v.bias !== undefined) modelOpts.bias = v.bias as boolean;
   modelOpts.nLayer ??= 4; modelOpts.nHead ??= 4; modelOpts.nEmbd ??= 128; modelOpts.blockSize ??= 64;
 
+  if (v.resume && v.force) throw new UsageError('--resume continues the checkpoint in --out and --force replaces it: give one of them');
+  // the shape alone, before the corpus is read or tokenized (the vocabulary is not known yet)
+  if (!v.resume) {
+    try { makeConfig({ ...modelOpts, vocabSize: 1 }); } catch (e) {
+      throw new ConfigError(`${(e as Error).message.replace('vocabSize=1, ', '')} (before any vocabulary; checked before reading --data)`);
+    }
+  }
+  // the folder is made and locked first: a read-only or busy --out fails now, not at step 250
+  await prepareCheckpointDir(out);
+  const lock = lockRunDir(out);
+  try {
+    return await trainLocked(v, out, { modelOpts, trainOpts: { ...trainOpts, steps: trainOpts.steps }, valFraction, backendName });
+  } finally {
+    lock.release();
+  }
+}
+
+interface Plan { modelOpts: Partial<GPTConfig>; trainOpts: Partial<TrainerOptions> & { steps: number }; valFraction: number; backendName: CliBackend }
+
+async function trainLocked(v: Record<string, string | boolean | undefined>, out: string, plan: Plan): Promise<number> {
+  const { modelOpts, trainOpts, valFraction, backendName } = plan;
+  const existing = await recoverCheckpoint(out, { discardPending: Boolean(v.force) });
+  if (!v.resume && !v.force && (existing.step !== null || existsSync(join(out, MODEL_FILE)))) {
+    throw new UsageError(`--out ${out} already holds a checkpoint${existing.step !== null ? ` (step ${existing.step})` : ''}: ` +
+      'continue it with --resume, replace it with --force, or choose another --out');
+  }
   const progress = new Progress(trainOpts.steps, reportMode(Boolean(v.json)));
   const backend = await openBackend(backendName);
   // A .bin is already tokens (nanoGPT's uint16 format), read window by window from disk.
@@ -101,7 +130,7 @@ async function train(v: Record<string, string | boolean | undefined>): Promise<n
 
   let model: GPT, tokenizer: Tokenizer, resumeStep = -1;
   if (v.resume) {
-    if (!existsSync(join(out, 'model.safetensors'))) throw new UsageError(`--resume: no checkpoint in ${out}`);
+    if (!existsSync(join(out, MODEL_FILE))) throw new UsageError(`--resume: no checkpoint in ${out} (start a new run without --resume)`);
     const dir = await loadModelDir(backend, out);
     if (!dir.tokenizer) throw new UsageError(`--resume: the checkpoint in ${out} has no tokenizer`);
     model = dir.model; tokenizer = tokenizerFromJSON(dir.tokenizer); resumeStep = dir.step;
@@ -124,8 +153,11 @@ async function train(v: Record<string, string | boolean | undefined>): Promise<n
 
   const tokJSON = JSON.stringify(tokenizer.toJSON());
   const curve: LossPoint[] = [], valCurve: LossPoint[] = [];
-  const stop = () => trainer.stop();
-  process.once('SIGINT', stop);
+  // Ctrl-C, `timeout`/`docker stop` (SIGTERM) and a closed terminal (SIGHUP) all stop after the
+  // current step and save; the exit code is the shell's 128 + signal number (130, 143, 129)
+  let caught: NodeJS.Signals | null = null;
+  const stop = (s: NodeJS.Signals) => { caught ??= s; trainer.stop(); process.stderr.write(`${s}: stopping after this step and saving the checkpoint\n`); }; // stderr even with --json
+  for (const s of SIGNALS) process.once(s, stop);
   try {
     for await (const ev of trainer.run()) {
       progress.event(ev);
@@ -136,13 +168,14 @@ async function train(v: Record<string, string | boolean | undefined>): Promise<n
       }
       if (ev.type === 'done') {
         await saveTrainingCheckpoint(out, trainer, tokJSON);
-        await mkdir(out, { recursive: true });
-        await writeFile(join(out, 'loss.svg'), lossCurveSvg(curve, valCurve, `glassgpt train · ${v.data}`));
+        await writeFileAtomic(join(out, 'loss.svg'), lossCurveSvg(curve, valCurve, `glassgpt train · ${v.data}`));
         progress.line(`checkpoint: ${join(out, 'model.safetensors')} · loss curve: ${join(out, 'loss.svg')}`);
       }
     }
   } finally {
-    process.off('SIGINT', stop);
+    for (const s of SIGNALS) process.off(s, stop);
   }
-  return 0;
+  return caught ? 128 + osConstants.signals[caught] : 0;
 }
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

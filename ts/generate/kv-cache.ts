@@ -5,6 +5,7 @@
 import type { Backend, Buf } from '../backend/backend.js';
 import type { GPTConfig } from '../model/config.js';
 import type { KVCacheBuffers } from '../model/gpt.js';
+import { HEAP_LIMIT_BYTES } from '../model/limits.js';
 
 export class KVCache implements KVCacheBuffers {
   readonly k: Buf[] = [];
@@ -18,6 +19,11 @@ export class KVCache implements KVCacheBuffers {
     if (!(Number.isInteger(maxT) && maxT > 0 && maxT <= config.blockSize)) throw new RangeError(`KVCache: maxT must be in [1, ${config.blockSize}], got ${maxT}`);
     this.batch = batch;
     this.rowSize = config.nEmbd * maxT; // nHead · headSize = nEmbd
+    const bytes = 2 * config.nLayer * batch * this.rowSize * 4;
+    if (bytes > HEAP_LIMIT_BYTES) {
+      throw new RangeError(`KVCache: ${config.nLayer} layers × batch ${batch} × ${maxT} positions × nEmbd ${config.nEmbd} need ${bytes} bytes of K and V, ` +
+        `over the ${HEAP_LIMIT_BYTES}-byte wasm32 heap: generate fewer sequences at once or fewer tokens`);
+    }
     try {
       for (let l = 0; l < config.nLayer; l++) {
         this.k.push(backend.keep(backend.alloc(batch * this.rowSize)));

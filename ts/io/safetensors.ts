@@ -59,7 +59,30 @@ function parseHeader(bytes: Uint8Array): { entries: Entry[]; metadata: Record<st
     }
     entries.push(checkEntry(name, v, dataLen));
   }
+  checkCoverage(entries, dataLen);
   return { entries, metadata, dataStart };
+}
+
+/** The format requires the data section to be fully indexed: sorted by offset, each tensor
+ *  starts where the previous ended, the last ends at the end of the file. An overlap would let
+ *  two tensors share bytes; a hole hides data no tensor names. */
+function checkCoverage(entries: Entry[], dataLen: number): void {
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0, prev = '';
+  for (const e of sorted) {
+    if (e.begin < at) throw new SafetensorsError(`safetensors: tensor "${e.name}" [${e.begin}, ${e.end}) overlaps "${prev}" which ends at ${at}; each byte must belong to one tensor`);
+    if (e.begin > at) throw new SafetensorsError(`safetensors: bytes [${at}, ${e.begin}) before tensor "${e.name}" belong to no tensor (a hole); the format requires the data fully indexed`);
+    at = e.end; prev = e.name;
+  }
+  if (at !== dataLen) throw new SafetensorsError(`safetensors: bytes [${at}, ${dataLen}) at the end belong to no tensor (trailing data or a hole); the format requires the data fully indexed`);
+}
+
+/** The header of a safetensors file, checked (offsets, shapes, coverage), without copying any
+ *  tensor: names, dtypes, shapes and metadata, to compare against what a caller expects before
+ *  it allocates anything. */
+export function readSafetensorsHeader(bytes: Uint8Array): { tensors: Map<string, { dtype: StDType; shape: number[] }>; metadata: Record<string, string> } {
+  const { entries, metadata } = parseHeader(bytes);
+  return { tensors: new Map(entries.map((e) => [e.name, { dtype: e.dtype, shape: e.shape }])), metadata };
 }
 
 function checkEntry(name: string, v: unknown, dataLen: number): Entry {

@@ -3,8 +3,9 @@
 // __metadata__ as JSON strings. Loading checks every tensor against the config before copying.
 
 import type { Backend } from '../backend/backend.js';
-import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
-import { makeConfig, type GPTConfig } from './config.js';
+import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '../io/safetensors.js';
+import { makeConfig, parameterSpecIter, type GPTConfig } from './config.js';
+import { parameterTensorCount } from './limits.js';
 import { GPT } from './gpt.js';
 
 /** A checkpoint that does not fit a GPT (missing/unknown tensors, wrong shape or dtype). */
@@ -28,7 +29,13 @@ export function saveCheckpoint(model: GPT, opts: CheckpointOptions = {}): Uint8A
   meta.config = JSON.stringify(model.config);
   if (opts.tokenizer !== undefined) meta.tokenizer = opts.tokenizer;
   const be = model.backend;
-  return writeSafetensors(model.namedParameters().map(([name, t]) => [name, { shape: t.shape, data: be.read(t.data) }]), meta);
+  const tensors = model.namedParameters().map(([name, t]): [string, { shape: readonly number[]; data: Float32Array }] => [name, { shape: t.shape, data: be.read(t.data) as Float32Array }]);
+  // a diverged model must never replace the last good checkpoint
+  for (const [name, t] of tensors) {
+    const i = firstNonFinite(t.data);
+    if (i >= 0) throw new CheckpointError(`not saving: tensor "${name}" holds ${t.data[i]} at ${i} (the model diverged; lower the learning rate, and resume from the last checkpoint)`);
+  }
+  return writeSafetensors(tensors, meta);
 }
 
 // Buffers that HF's GPT-2 checkpoints carry but that are not parameters: the causal mask
@@ -39,12 +46,13 @@ const MASK_BUFFER = /^h\.\d+\.attn\.(bias|masked_bias)$/;
  *  `opts.config` for GPT-2 files that have none (both given: they must agree). */
 export function loadCheckpoint(backend: Backend, bytes: Uint8Array, opts: { config?: Partial<GPTConfig> } = {}):
   { model: GPT; tokenizer: string | undefined; metadata: Record<string, string> } {
-  const file = readSafetensors(bytes);
+  // the header first: config and every name and shape are checked before a byte is allocated
+  const head = readSafetensorsHeader(bytes);
   let config: GPTConfig;
-  if (file.metadata.config !== undefined) {
+  if (head.metadata.config !== undefined) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(file.metadata.config);
+      parsed = JSON.parse(head.metadata.config);
     } catch (e) {
       throw new CheckpointError(`checkpoint: metadata "config" is not JSON: ${(e as Error).message}`);
     }
@@ -61,6 +69,8 @@ export function loadCheckpoint(backend: Backend, bytes: Uint8Array, opts: { conf
   } else {
     throw new CheckpointError('checkpoint: no "config" in the metadata; pass { config } (e.g. for an original GPT-2 file)');
   }
+  checkTensorsMatch(config, head.tensors);
+  const file = readSafetensors(bytes);
   const model = new GPT(backend, config);
   try {
     copyWeights(model, file.tensors);
@@ -69,6 +79,33 @@ export function loadCheckpoint(backend: Backend, bytes: Uint8Array, opts: { conf
     throw e;
   }
   return { model, tokenizer: file.metadata.tokenizer, metadata: file.metadata };
+}
+
+/** The file's tensors against the config's, by name and shape, before the model is built. The
+ *  walk stops at the fifth missing name, so a config claiming 1e6 layers in an 11 KB file fails
+ *  without listing a million layers (makeConfig has already bounded the bytes). */
+function checkTensorsMatch(config: GPTConfig, tensors: Map<string, { shape: number[] }>): void {
+  const strip = (k: string) => (k.startsWith('transformer.') ? k.slice('transformer.'.length) : k);
+  const byName = new Map([...tensors].map(([k, v]) => [strip(k), v]));
+  const missing: string[] = [];
+  for (const { name, shape } of parameterSpecIter(config)) {
+    const s = byName.get(name);
+    if (!s) { if (missing.push(name) === 5) break; continue; }
+    if (s.shape.length !== shape.length || s.shape.some((d, i) => d !== shape[i])) {
+      throw new CheckpointError(`checkpoint: tensor "${name}" has shape [${s.shape.join(', ')}], the config needs [${shape.join(', ')}]`);
+    }
+  }
+  if (missing.length) {
+    const need = parameterTensorCount(config);
+    throw new CheckpointError(`checkpoint: missing tensor${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')}` +
+      `${missing.length === 5 ? ' and maybe more' : ''} (the config nLayer=${config.nLayer}, bias=${config.bias} needs ${need} tensors, the file holds ${tensors.size})`);
+  }
+}
+
+/** Index of the first NaN or ±Infinity, or -1. */
+export function firstNonFinite(a: ArrayLike<number>): number {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
+  return -1;
 }
 
 /** Overwrites the weights of an existing model from checkpoint bytes (same config). */

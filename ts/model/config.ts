@@ -1,6 +1,11 @@
 // GPTConfig, read as nanoGPT's model.py dataclass: one commented default per line, checked so a
 // typo or an impossible shape fails at construction with the key and value named.
 
+import { ConfigError } from './config-error.js';
+import { checkModelFits } from './limits.js';
+
+export { ConfigError };
+
 export interface GPTConfig {
   vocabSize: number;
   blockSize: number;
@@ -21,10 +26,6 @@ export const DEFAULT_CONFIG: Readonly<GPTConfig> = Object.freeze({
   bias: true, // biases in Linears and LayerNorms, as GPT-2; false is a bit better and faster
 });
 
-/** A config key or value that cannot make a model. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 const KEYS = Object.keys(DEFAULT_CONFIG) as (keyof GPTConfig)[];
 
@@ -54,21 +55,23 @@ export function makeConfig(partial: Partial<GPTConfig> = {}): GPTConfig {
   if (c.nEmbd % c.nHead !== 0) {
     throw new ConfigError(`GPTConfig: nEmbd=${c.nEmbd} is not divisible by nHead=${c.nHead}`);
   }
-  // ids and positions travel as i32, and one [V, C] table must be addressable
-  if (c.vocabSize > 2 ** 31 - 1 || c.vocabSize * c.nEmbd > 2 ** 32) {
-    throw new ConfigError(`GPTConfig: vocabSize=${c.vocabSize} × nEmbd=${c.nEmbd} is too large`);
-  }
+  // ids travel as i32
+  if (c.vocabSize > 2 ** 31 - 1) throw new ConfigError(`GPTConfig: vocabSize=${c.vocabSize} does not fit an i32 token id (at most ${2 ** 31 - 1})`);
+  checkModelFits(c); // before anyone allocates: a config may come from a downloaded file
   return c;
 }
 
 /** The GPT-2 parameter names and shapes of a config, in checkpoint order. Conv1D weights are
  *  [in, out]; the LM head is tied to wte and has no entry of its own. */
 export function parameterSpecs(c: GPTConfig): { name: string; shape: number[] }[] {
+  return [...parameterSpecIter(c)];
+}
+
+/** parameterSpecs one at a time, so a checker can stop early without listing every layer. */
+export function* parameterSpecIter(c: GPTConfig): Generator<{ name: string; shape: number[] }> {
   const C = c.nEmbd;
-  const specs = [
-    { name: 'wte.weight', shape: [c.vocabSize, C] },
-    { name: 'wpe.weight', shape: [c.blockSize, C] },
-  ];
+  yield { name: 'wte.weight', shape: [c.vocabSize, C] };
+  yield { name: 'wpe.weight', shape: [c.blockSize, C] };
   const ln = (p: string) => [{ name: `${p}.weight`, shape: [C] }, ...(c.bias ? [{ name: `${p}.bias`, shape: [C] }] : [])];
   const lin = (p: string, nin: number, nout: number) => [
     { name: `${p}.weight`, shape: [nin, nout] },
@@ -76,9 +79,8 @@ export function parameterSpecs(c: GPTConfig): { name: string; shape: number[] }[
   ];
   for (let i = 0; i < c.nLayer; i++) {
     const h = `h.${i}`;
-    specs.push(...ln(`${h}.ln_1`), ...lin(`${h}.attn.c_attn`, C, 3 * C), ...lin(`${h}.attn.c_proj`, C, C));
-    specs.push(...ln(`${h}.ln_2`), ...lin(`${h}.mlp.c_fc`, C, 4 * C), ...lin(`${h}.mlp.c_proj`, 4 * C, C));
+    yield* [...ln(`${h}.ln_1`), ...lin(`${h}.attn.c_attn`, C, 3 * C), ...lin(`${h}.attn.c_proj`, C, C)];
+    yield* [...ln(`${h}.ln_2`), ...lin(`${h}.mlp.c_fc`, C, 4 * C), ...lin(`${h}.mlp.c_proj`, 4 * C, C)];
   }
-  specs.push(...ln('ln_f'));
-  return specs;
+  yield* ln('ln_f');
 }

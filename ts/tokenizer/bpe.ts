@@ -55,6 +55,7 @@ export class BpeTokenizer implements Tokenizer {
       this.regex = compilePattern(spec.pattern);
       this.sticky = this.regex && new RegExp(this.regex.source, 'uy');
     } catch (e) {
+      if (e instanceof TokenizerConfigError) throw e; // refused by the backtracking check
       throw new TokenizerConfigError(`split pattern ${JSON.stringify(spec.pattern)} is not a valid regex: ${(e as Error).message}`);
     }
     this.specialTokens = new Map(spec.specialTokens);

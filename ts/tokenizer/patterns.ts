@@ -1,6 +1,8 @@
 // Pre-tokenizer split patterns: GPT-2's (openai/gpt-2 encoder.py, tiktoken r50k_base) and
 // GPT-4's (tiktoken cl100k_base), rewritten for JavaScript regexes; minbpe's RegexTokenizer idea.
 
+import { checkPatternSafe } from './pattern-safety.js';
+
 /**
  * GPT-2: contractions, optional space + letters / numbers / other, then whitespace.
  * Example: "Hello world's  3" → "Hello", " world", "'s", " ", " 3".
@@ -30,10 +32,14 @@ export function patternSource(pattern: string): string | null {
   return Object.prototype.hasOwnProperty.call(SPLIT_PATTERNS, pattern) ? SPLIT_PATTERNS[pattern] : pattern;
 }
 
-/** A fresh global unicode RegExp for a pattern (each tokenizer owns one, for its lastIndex). */
+/** A fresh global unicode RegExp for a pattern (each tokenizer owns one, for its lastIndex).
+ *  A custom source must pass the backtracking check (pattern-safety.ts): patterns come from
+ *  tokenizer files and checkpoints, which people download. */
 export function compilePattern(pattern: string): RegExp | null {
   const src = patternSource(pattern);
-  return src === null ? null : new RegExp(src, 'gu');
+  if (src === null) return null;
+  if (src !== GPT2_SPLIT_PATTERN && src !== GPT4_SPLIT_PATTERN) checkPatternSafe(src);
+  return new RegExp(src, 'gu');
 }
 
 /** Split text into words with a pattern: splitWords("a b", "gpt2") → ["a", " b"]. */

@@ -106,7 +106,7 @@ export function trainBpe(text: string, opts: TrainOptions): BpeTokenizer {
     if (best < 0) break; // nothing left to merge
     const a = Math.floor(best / KEY), b = best - a * KEY;
     const bytes = concat(tokens[a], tokens[b]);
-    const name = String.fromCharCode(...bytes);
+    const name = byteString(bytes);
     let c = byBytes.get(name);
     // A merge can rebuild an existing token ("a"+"bc" after "ab"+"c"): reuse its id.
     if (c === undefined) { c = tokens.length; tokens.push(bytes); byBytes.set(name, c); }
@@ -182,4 +182,13 @@ class PairHeap {
     }
     return top;
   }
+}
+
+/** The bytes as a string of char codes 0–255 (a map key). In chunks: a spread of a token that one
+ *  character repeated 2^20 times built would pass 2^20 arguments and overflow the stack. */
+function byteString(bytes: Uint8Array): string {
+  if (bytes.length <= 4096) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 4096) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
+  return s;
 }

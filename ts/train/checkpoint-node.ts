@@ -1,41 +1,59 @@
 // Node-only: a training checkpoint folder. model.safetensors holds the weights in the GPT-2
 // layout with config and tokenizer (it loads in PyTorch and in `glassgpt sample`);
-// train-state.safetensors holds what a resume needs. Each file is written atomically (temp file,
-// fsync, rename) and both carry the step, so a crash between the two renames is detected on
-// load instead of resuming from a mismatched pair.
+// train-state.safetensors holds what a resume needs. Both carry the step.
+//
+// A save survives a crash at any instant (a two-phase commit, recovered by recover-node.ts):
+//   1. both files are written complete as X.next (each: exclusive temp file, fsync, rename);
+//      a crash here leaves the previous pair untouched and the partial .next is discarded;
+//   2. once both .next files exist with the same step the save is committed: they are renamed
+//      over the live names (state first, then model); a crash between the two renames is rolled
+//      forward on resume, because model.next still holds the weights of the state's step.
+// Nothing non-finite is ever written: saveCheckpoint and writeTrainState refuse it.
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
-import { writeFileAtomic } from '../io/save-node.js';
+import { FileReadError, MAX_CHECKPOINT_BYTES, readFileLimited } from '../io/read-node.js';
+import { syncDir, writeFileAtomic } from '../io/save-node.js';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint.js';
 import type { GPT } from '../model/gpt.js';
 import type { Trainer } from './trainer.js';
 import { TrainStateError } from './state.js';
+import { MODEL_FILE, NEXT, STATE_FILE, prepareCheckpointDir, recoverCheckpoint } from './recover-node.js';
 
-export const MODEL_FILE = 'model.safetensors';
-export const STATE_FILE = 'train-state.safetensors';
+export { MODEL_FILE, STATE_FILE, recoverCheckpoint, prepareCheckpointDir };
 
 export async function saveTrainingCheckpoint(dir: string, trainer: Trainer, tokenizerJSON?: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const metadata = { step: String(trainer.step) };
-  await writeFileAtomic(join(dir, STATE_FILE), trainer.saveState());
-  await writeFileAtomic(join(dir, MODEL_FILE), saveCheckpoint(trainer.model, { tokenizer: tokenizerJSON, metadata }));
+  // serialised first: a non-finite weight or moment throws here, before the disk is touched
+  const state = trainer.saveState();
+  const model = saveCheckpoint(trainer.model, { tokenizer: tokenizerJSON, metadata: { step: String(trainer.step) } });
+  await prepareCheckpointDir(dir);
+  await writeFileAtomic(join(dir, STATE_FILE + NEXT), state);
+  await writeFileAtomic(join(dir, MODEL_FILE + NEXT), model);
+  // committed: both complete files of this step exist; now make them the live pair
+  await rename(join(dir, STATE_FILE + NEXT), join(dir, STATE_FILE));
+  await rename(join(dir, MODEL_FILE + NEXT), join(dir, MODEL_FILE));
+  await syncDir(dir);
 }
 
-/** The model (and tokenizer JSON) of a checkpoint folder. */
+/** The model (and tokenizer JSON) of a checkpoint folder, after recovering an interrupted save. */
 export async function loadModelDir(backend: Backend, dir: string): Promise<{ model: GPT; tokenizer?: string; step: number }> {
-  const bytes = await readFile(join(dir, MODEL_FILE)).catch((e) => {
-    throw new Error(`no checkpoint in ${dir}: cannot read ${MODEL_FILE} (${(e as Error).message})`);
-  });
+  await recoverCheckpoint(dir);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileLimited(join(dir, MODEL_FILE), MAX_CHECKPOINT_BYTES, 'checkpoint');
+  } catch (e) {
+    throw new FileReadError(`no checkpoint in ${dir}: ${(e as Error).message}`);
+  }
   const { model, tokenizer, metadata } = loadCheckpoint(backend, bytes);
   return { model, tokenizer, step: Number(metadata.step ?? 0) };
 }
 
 /** Restores the trainer's optimizer/step/RNG from dir; its model must hold dir's weights. */
 export async function loadTrainerState(dir: string, trainer: Trainer, modelStep: number): Promise<void> {
-  trainer.loadState(await readFile(join(dir, STATE_FILE)));
+  trainer.loadState(readFileLimited(join(dir, STATE_FILE), MAX_CHECKPOINT_BYTES, 'training state'));
   if (trainer.step !== modelStep) {
-    throw new TrainStateError(`checkpoint ${dir} is inconsistent: weights are from step ${modelStep}, the optimizer state from step ${trainer.step}`);
+    throw new TrainStateError(`checkpoint ${dir} is inconsistent: weights are from step ${modelStep}, the optimizer state from step ${trainer.step}; ` +
+      `no complete newer save exists to recover: start over with --force, or sample from ${MODEL_FILE} alone`);
   }
 }

@@ -11,6 +11,19 @@ export class TrainStateError extends Error {
   override name = 'TrainStateError';
 }
 
+/** AdamW's moments must be finite, and the second moment (a mean of squares) non-negative: a
+ *  NaN here would poison every weight at the first resumed step. */
+function checkMoment(name: string, data: ArrayLike<number>, where: string): void {
+  const second = name.startsWith('exp_avg_sq.');
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i];
+    if (!Number.isFinite(x) || (second && x < 0)) {
+      throw new TrainStateError(`${where}: ${name} holds ${x} at ${i}, ${second ? 'a second moment must be finite and ≥ 0' : 'a moment must be finite'} ` +
+        '(the run diverged, or the file is damaged); resume from an earlier checkpoint or start over with --force');
+    }
+  }
+}
+
 export interface TrainCounters {
   step: number; // optimizer steps done
   rng: number; // batch sampler state
@@ -24,6 +37,7 @@ export function writeTrainState(model: GPT, opt: AdamW, c: TrainCounters): Uint8
     tensors.push([`exp_avg.${name}`, { shape: t.shape, data: be.read(be.slice(opt.m, off, t.size)) as Float32Array }]);
     tensors.push([`exp_avg_sq.${name}`, { shape: t.shape, data: be.read(be.slice(opt.v, off, t.size)) as Float32Array }]);
   }
+  for (const [name, t] of tensors) checkMoment(name, t.data, 'not saving');
   return writeSafetensors(tensors, {
     kind: 'glassgpt-train-state', step: String(c.step), adam_t: String(opt.t), rng: String(c.rng),
     dropout_seed: String(model.dropoutState.seed), dropout_calls: String(model.dropoutState.calls),
@@ -46,6 +60,8 @@ export function readTrainState(bytes: Uint8Array, model: GPT, opt: AdamW): Train
       const s = f.tensors.get(`${prefix}.${name}`);
       if (!s) throw new TrainStateError(`train state: missing ${prefix}.${name}`);
       if (s.shape.join() !== t.shape.join()) throw new TrainStateError(`train state: ${prefix}.${name} has shape [${s.shape}], the model has [${t.shape}]`);
+      if (s.dtype !== 'F32') throw new TrainStateError(`train state: ${prefix}.${name} has dtype ${s.dtype}, expected F32`);
+      checkMoment(`${prefix}.${name}`, s.data, 'train state');
       be.write(be.slice(buf, off, t.size), s.data);
     }
   }

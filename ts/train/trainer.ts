@@ -12,7 +12,9 @@ import { AdamW, ADAMW_DEFAULTS, type AdamWOptions } from './adamw.js';
 import { sampleBatch, type TokenSource } from './data.js';
 import { learningRate, type Schedule } from './schedule.js';
 import { readTrainState, writeTrainState } from './state.js';
+import { TrainingError } from './errors.js';
 import { optimizerStep } from './step.js';
+import { checkTrainingFits } from '../model/limits.js';
 
 export interface TrainerOptions extends Partial<Schedule>, Partial<AdamWOptions> {
   train: TokenSource; // training tokens
@@ -57,6 +59,7 @@ export class Trainer {
     this.B = int('batchSize', opts.batchSize ?? 12, 1);
     this.T = int('blockSize', opts.blockSize ?? model.config.blockSize, 1);
     if (this.T > model.config.blockSize) throw new RangeError(`Trainer: blockSize ${this.T} exceeds the model's ${model.config.blockSize}`);
+    checkTrainingFits(model.config, this.B, this.T); // before AdamW's moments and the first batch
     int('gradAccumSteps', opts.gradAccumSteps ?? 1, 1);
     const lr = opts.lr ?? 6e-4;
     if (!(lr > 0)) throw new RangeError(`Trainer: lr must be positive, got ${lr}`);
@@ -132,6 +135,12 @@ export class Trainer {
   private evalEvent(): Extract<TrainEvent, { type: 'eval' }> {
     this.lastEval = this.evaluate();
     const { trainLoss, valLoss } = this.lastEval;
+    // a step can leave finite gradients but non-finite weights (a huge lr); the eval shows it,
+    // and an eval event is when callers save: stop here so the last good checkpoint stays
+    if (!Number.isFinite(trainLoss) || (valLoss !== null && !Number.isFinite(valLoss))) {
+      throw new TrainingError(`step ${this.step}: the evaluation loss is ${Number.isFinite(trainLoss) ? valLoss : trainLoss} (train ${trainLoss}, val ${valLoss}); ` +
+        'the model diverged: stopping without saving (the last checkpoint is kept); lower the learning rate', this.step);
+    }
     return { type: 'eval', step: this.step, trainLoss, valLoss, valPerplexity: valLoss === null ? null : Math.exp(valLoss) };
   }
 

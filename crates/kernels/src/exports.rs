@@ -17,12 +17,14 @@ unsafe fn ri<'a>(p: *const i32, n: usize) -> &'a [i32] { if n == 0 { &[] } else 
 unsafe fn opt<'a>(p: P, n: usize) -> Option<&'a [f32]> { if p.is_null() { None } else { Some(r(p, n)) } }
 fn u(x: i32) -> usize { x.max(0) as usize }
 
+// A size no Layout can hold (over isize::MAX, i.e. 2 GiB on wasm32) returns null like a full
+// heap, instead of a panic that surfaces as a bare "unreachable"; the caller names the size.
 #[no_mangle] pub extern "C" fn alloc(bytes: usize) -> *mut u8 {
     if bytes == 0 { return 16 as *mut u8; } // a non-null aligned address that is never touched
-    unsafe { alloc_zeroed(Layout::from_size_align(bytes, 16).unwrap()) }
+    match Layout::from_size_align(bytes, 16) { Ok(l) => unsafe { alloc_zeroed(l) }, Err(_) => std::ptr::null_mut() }
 }
 #[no_mangle] pub unsafe extern "C" fn dealloc(ptr: *mut u8, bytes: usize) {
-    if bytes != 0 && !ptr.is_null() { free(ptr, Layout::from_size_align(bytes, 16).unwrap()) }
+    if let (false, false, Ok(l)) = (bytes == 0, ptr.is_null(), Layout::from_size_align(bytes, 16)) { free(ptr, l) }
 }
 
 #[no_mangle] pub unsafe extern "C" fn matmul(out: PM, a: P, b: P, bias: P, batch: i32, m: i32, k: i32, n: i32, trans_a: i32, trans_b: i32, accumulate: i32) {
@@ -156,5 +158,5 @@ fn u(x: i32) -> usize { x.max(0) as usize }
 /// side decides which: BaseBackend.allocUninit). Same layout, freed by `dealloc`.
 #[no_mangle] pub extern "C" fn alloc_uninit(bytes: usize) -> *mut u8 {
     if bytes == 0 { return 16 as *mut u8; }
-    unsafe { std::alloc::alloc(Layout::from_size_align(bytes, 16).unwrap()) }
+    match Layout::from_size_align(bytes, 16) { Ok(l) => unsafe { std::alloc::alloc(l) }, Err(_) => std::ptr::null_mut() }
 }

@@ -41,7 +41,10 @@ export class WasmBackend extends KernelBackend<number> {
   protected allocRaw(length: number, dtype: DType, zero: boolean): RawBuf {
     const bytes = Math.max(16, length * 4);
     const ptr = zero ? this.exports.alloc(bytes) : this.exports.alloc_uninit(bytes);
-    if (ptr === 0) throw new RangeError(`wasm heap: cannot allocate ${bytes} bytes (the 4 GiB address space is full)`);
+    if (ptr === 0) {
+      throw new RangeError(`wasm heap: cannot allocate ${bytes} bytes with ${this.heapBytes()} bytes already in use ` +
+        '(a wasm32 heap holds at most 4 GiB): use a smaller model, batch or block size, or free models you no longer need');
+    }
     const b = { dtype, length, offset: 0, freed: false, ptr } as WasmBuf;
     (b as { base: RawBuf }).base = b;
     return b;

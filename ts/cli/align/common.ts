@@ -3,7 +3,7 @@
 // choice, and the reporter that prints a progress line on a terminal (rewritten in place) or one
 // JSON object per line with --json.
 
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from '../../io/read-node.js';
 import { parseArgs } from 'node:util';
 import type { Readable } from 'node:stream';
 import { backendProblem, openBackend, type CliBackend } from '../backend.js';
@@ -68,7 +68,7 @@ export async function backendOf(v: Values): Promise<Backend> {
 }
 
 export async function readText(path: string, what: string): Promise<string> {
-  return readFile(path, 'utf8').catch((e) => { throw new Error(`cannot read ${what} ${JSON.stringify(path)}: ${(e as Error).message}`); });
+  return readTextFile(path, what); // size-checked, and invalid UTF-8 is warned about
 }
 
 /** Progress: `[#####.....] step 12/100 loss 1.234` redrawn on a terminal, every line kept

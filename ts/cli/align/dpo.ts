@@ -30,6 +30,7 @@ export async function dpoCommand(argv: string[], io: CliIO = stdio): Promise<num
     const reference = copyModel(policy);
     const before = val.length ? preferenceMargin(policy, tokenizer, val) : null;
     const tr = new DPOTrainer(policy, reference, tokenizer, pairs, { steps, beta, batchSize, lr, seed });
+    if (tr.skipped > 0) io.err(`warning: ${tr.skipped} of ${pairs.length} pairs skipped: the model's block of ${policy.config.blockSize} tokens cuts off their responses\n`);
     const rep = new Reporter(io, v.json === true);
     for (let i = 0; i < steps; i++) {
       const s = tr.trainStep();

@@ -28,6 +28,7 @@ export async function sftCommand(argv: string[], io: CliIO = stdio): Promise<num
     const be = await backendOf(v);
     const { model, tokenizer } = await loadChatModel(be, v.checkpoint as string);
     const tr = new SFTTrainer(model, tokenizer, data, { steps, batchSize, lr, seed });
+    if (tr.skipped > 0) io.err(`warning: ${tr.skipped} of ${data.length} conversations skipped: the model's block of ${model.config.blockSize} tokens cuts off every assistant token\n`);
     const rep = new Reporter(io, v.json === true);
     let valLoss: number | null = null, loss = NaN;
     for (let i = 0; i < steps; i++) {
@@ -46,6 +47,8 @@ export async function sftCommand(argv: string[], io: CliIO = stdio): Promise<num
 /** A seeded split: the last ⌈n·fraction⌉ of a shuffled copy are held out. */
 export function split<T>(xs: readonly T[], fraction: number, seed: number): { train: T[]; val: T[] } {
   if (fraction >= 1) throw new Error(`--val-fraction must be below 1, got ${fraction}`);
+  // no records is the data's fault, not the fraction's: say so before blaming the flag
+  if (xs.length === 0) throw new Error('the data holds no usable records (e.g. rankings whose responses are all the same text form no pair); check the --data file');
   const rng = new Rng(seed ^ 0x5eed), a = [...xs];
   for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(rng.uniform() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; }
   const k = Math.ceil(a.length * fraction);
