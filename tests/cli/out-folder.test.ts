@@ -57,6 +57,15 @@ describe('an --out that holds a checkpoint', () => {
     }
   });
 
+  it('that exists but cannot be written into fails before any training (here: a file)', async () => {
+    const out = join(dir, 'a-file');
+    writeFileSync(out, 'not a folder');
+    const r = await train(out, '--steps', '1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot write into ".*a-file" \(ENOTDIR[^)]*\); choose a writable --out/);
+    expect(r.stdout).not.toMatch(/"type":"step"/);
+  });
+
   it('--seed must fit the 32-bit RNG state instead of wrapping', async () => {
     const r = await train(join(dir, 'seed'), '--steps', '1', '--seed', String(2 ** 32));
     expect(r.code).toBe(2);

@@ -6,6 +6,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { MAX_CHECKPOINT_BYTES, readFileLimited } from '../io/read-node.js';
+import { readSafetensorsHeader } from '../io/safetensors.js';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import { writeFileAtomic } from '../io/save-node.js';
@@ -30,28 +31,42 @@ export async function saveModelDir(dir: string, model: GPT, tok: Tokenizer, meta
 
 /** A chat model and its tokenizer from a checkpoint folder (the tokenizer must have the chat
  *  tokens and fit the model's vocabulary). */
-export async function loadChatModel(be: Backend, dir: string): Promise<{ model: GPT; tokenizer: Tokenizer }> {
-  const { model, tokenizer } = await loadModelDir(be, dir);
+export async function loadChatModel(be: Backend, dir: string): Promise<{ model: GPT; tokenizer: Tokenizer; metadata: Record<string, string> }> {
+  const { model, tokenizer, metadata } = await loadModelDir(be, dir);
   if (tokenizer === undefined) { model.free(); throw new AlignError(`checkpoint ${dir} has no tokenizer in ${MODEL_FILE}; alignment needs the tokenizer it was trained with`); }
   const tok = tokenizerFromJSON(tokenizer);
   if (tok.vocabSize > model.config.vocabSize) { model.free(); throw new AlignError(`checkpoint ${dir}: the tokenizer has ${tok.vocabSize} ids, the model only ${model.config.vocabSize}`); }
   chatIds(tok); // throws naming the missing chat token
-  return { model, tokenizer: tok };
+  return { model, tokenizer: tok, metadata };
 }
 
+// A folder of two files is written in two renames; a crash between them (or a re-run into the
+// same folder) could pair a new GPT with an old head. Both files carry one save_id, and the
+// loader refuses a pair whose ids differ instead of scoring with the wrong head.
+let saves = 0;
+const newSaveId = () => `${Date.now().toString(36)}-${process.pid}-${++saves}`;
+
 export async function saveRewardModelDir(dir: string, rm: RewardModel, metadata: Record<string, string> = {}): Promise<void> {
-  await saveModelDir(dir, rm.gpt, rm.tokenizer, { stage: 'reward', ...metadata });
-  await writeFileAtomic(join(dir, SCORE_FILE), rm.head.save());
+  const save_id = newSaveId();
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, SCORE_FILE), rm.head.save({ save_id }));
+  await saveModelDir(dir, rm.gpt, rm.tokenizer, { stage: 'reward', ...metadata, save_id });
 }
 
 export async function loadRewardModelDir(be: Backend, dir: string): Promise<RewardModel> {
-  const { model, tokenizer } = await loadChatModel(be, dir);
+  const { model, tokenizer, metadata } = await loadChatModel(be, dir);
   let bytes: Uint8Array;
   try {
     bytes = readFileLimited(join(dir, SCORE_FILE), MAX_CHECKPOINT_BYTES, 'reward head');
   } catch (e) {
     model.free();
     throw new AlignError(`${dir} is not a reward model: cannot read ${SCORE_FILE} (${(e as Error).message})`);
+  }
+  const headId = readSafetensorsHeader(bytes).metadata.save_id;
+  if (headId !== metadata.save_id) {
+    model.free();
+    throw new AlignError(`${dir}: ${MODEL_FILE} and ${SCORE_FILE} come from different saves (save_id ${JSON.stringify(metadata.save_id ?? null)} vs ${JSON.stringify(headId ?? null)}; ` +
+      'a crash while saving, or two runs into one folder): train the reward model again into a fresh --out');
   }
   const head = new ScalarHead(be, model.config.nEmbd, { name: 'score' });
   head.load(bytes);
@@ -60,6 +75,8 @@ export async function loadRewardModelDir(be: Backend, dir: string): Promise<Rewa
 
 /** Writes a PPO policy: model.safetensors plus its value head. */
 export async function savePolicyDir(dir: string, policy: GPT, tok: Tokenizer, valueHead: ScalarHead | null, metadata: Record<string, string> = {}): Promise<void> {
-  await saveModelDir(dir, policy, tok, metadata);
-  if (valueHead) await writeFileAtomic(join(dir, VALUE_HEAD_FILE), valueHead.save());
+  const save_id = newSaveId();
+  await mkdir(dir, { recursive: true });
+  if (valueHead) await writeFileAtomic(join(dir, VALUE_HEAD_FILE), valueHead.save({ save_id }));
+  await saveModelDir(dir, policy, tok, { ...metadata, save_id });
 }

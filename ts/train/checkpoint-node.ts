@@ -37,7 +37,7 @@ export async function saveTrainingCheckpoint(dir: string, trainer: Trainer, toke
 }
 
 /** The model (and tokenizer JSON) of a checkpoint folder, after recovering an interrupted save. */
-export async function loadModelDir(backend: Backend, dir: string): Promise<{ model: GPT; tokenizer?: string; step: number }> {
+export async function loadModelDir(backend: Backend, dir: string): Promise<{ model: GPT; tokenizer?: string; step: number; metadata: Record<string, string> }> {
   await recoverCheckpoint(dir);
   let bytes: Uint8Array;
   try {
@@ -46,7 +46,7 @@ export async function loadModelDir(backend: Backend, dir: string): Promise<{ mod
     throw new FileReadError(`no checkpoint in ${dir}: ${(e as Error).message}`);
   }
   const { model, tokenizer, metadata } = loadCheckpoint(backend, bytes);
-  return { model, tokenizer, step: Number(metadata.step ?? 0) };
+  return { model, tokenizer, step: Number(metadata.step ?? 0), metadata };
 }
 
 /** Restores the trainer's optimizer/step/RNG from dir; its model must hold dir's weights. */
