@@ -6,13 +6,15 @@
 import type { GPT } from '../model/gpt.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import { Rng } from '../tensor/random.js';
-import { learningRate } from '../train/schedule.js';
+import { AdamW, ADAMW_DEFAULTS } from '../train/adamw.js';
+import { TrainLoop, type LoopState } from '../train/loop.js';
+import { fineTuneSchedule, learningRate, type Schedule } from '../train/schedule.js';
+import { optimizerStep } from '../train/step.js';
 import { hasTargetWithin, noTargetsError, type Sequence } from './batch.js';
 import { chatIds } from './chat.js';
 import { AlignError } from './errors.js';
 import { chatSequence, sequenceLogprobs, tokenLogprobTensor } from './logprobs.js';
 import { logSigmoid, vectorLoss } from './ops.js';
-import { MultiAdamW } from './optimizer.js';
 import type { PreferencePair } from './preference-data.js';
 
 export interface DPOOptions {
@@ -37,16 +39,17 @@ export interface DPOStep {
   gradNorm: number;
 }
 
-export class DPOTrainer {
-  step = 0;
+export class DPOTrainer extends TrainLoop<DPOStep> {
   private readonly seqs: { chosen: Sequence; rejected: Sequence; refChosen: number; refRejected: number }[];
-  private readonly opt: MultiAdamW;
+  private readonly opt: AdamW;
+  private readonly schedule: Schedule;
   private readonly rng: Rng;
   /** Pairs left out because the block cut off a response (their margin could never move). */
   readonly skipped: number;
   readonly beta: number;
 
   constructor(readonly policy: GPT, reference: GPT, readonly tokenizer: Tokenizer, pairs: readonly PreferencePair[], readonly opts: DPOOptions) {
+    super(opts.steps);
     if (pairs.length === 0) throw new AlignError('DPO: no comparisons to train on');
     this.beta = opts.beta ?? 0.1;
     if (!(this.beta > 0) || !Number.isFinite(this.beta)) throw new AlignError(`DPO: beta must be a positive number, got ${opts.beta}`);
@@ -58,23 +61,21 @@ export class DPOTrainer {
     const chosen = kept.map(([c]) => c), rejected = kept.map(([, r]) => r);
     const rc = sequenceLogprobs(reference, tokenizer, chosen), rr = sequenceLogprobs(reference, tokenizer, rejected);
     this.seqs = kept.map((_, i) => ({ chosen: chosen[i], rejected: rejected[i], refChosen: rc[i], refRejected: rr[i] }));
-    this.opt = new MultiAdamW([policy.params], { weightDecay: 0 });
+    this.opt = new AdamW(policy.params, { ...ADAMW_DEFAULTS, weightDecay: 0 });
+    this.schedule = fineTuneSchedule(opts.lr ?? 5e-4, opts.steps);
     this.rng = new Rng(opts.seed ?? 1337);
   }
 
   trainStep(): DPOStep {
-    const B = this.opts.batchSize ?? 8, be = this.policy.backend, beta = this.beta;
-    const lr0 = this.opts.lr ?? 5e-4;
-    const lr = learningRate({ lr: lr0, warmupIters: 0, decayIters: this.opts.steps, minLr: lr0 / 10 }, this.step);
+    const B = this.opts.batchSize ?? 8, beta = this.beta, lr = learningRate(this.schedule, this.step);
     const batch = Array.from({ length: B }, () => this.seqs[Math.floor(this.rng.uniform() * this.seqs.length)]);
     this.policy.train();
-    this.opt.zeroGrad();
-    const stats = be.scope(() => {
+    let s = { chosenReward: 0, rejectedReward: 0, rewardAccuracy: 0, margin: 0 };
+    const { loss, gradNorm } = optimizerStep([this.opt], () => {
       // rows 0…B−1 chosen, B…2B−1 rejected: one forward for both halves
       const { logp, batch: pb } = tokenLogprobTensor(this.policy, [...batch.map((s) => s.chosen), ...batch.map((s) => s.rejected)], chatIds(this.tokenizer).end);
       const T = pb.T;
-      let s = { chosenReward: 0, rejectedReward: 0, rewardAccuracy: 0, margin: 0 };
-      const loss = vectorLoss(logp, (v) => {
+      return vectorLoss(logp, (v) => {
         const grad = new Float64Array(v.length);
         let total = 0;
         s = { chosenReward: 0, rejectedReward: 0, rewardAccuracy: 0, margin: 0 };
@@ -91,14 +92,13 @@ export class DPOTrainer {
         }
         return { loss: total / B, grad };
       }, `DPO step ${this.step + 1} loss`);
-      const value = loss.item();
-      loss.backward();
-      return { loss: value, ...s };
-    });
-    const gradNorm = this.opt.step(lr, this.opts.gradClip ?? 1);
+    }, { lr, gradClip: this.opts.gradClip ?? 1, step: this.step + 1 });
     this.step++;
-    return { step: this.step, ...stats, lr, gradNorm };
+    return { step: this.step, loss, ...s, lr, gradNorm };
   }
+
+  protected next(): DPOStep { return this.trainStep(); }
+  protected state(): LoopState { return { model: this.policy, optimizers: [this.opt], rng: this.rng }; }
 
   free(): void { this.opt.free(); }
 }

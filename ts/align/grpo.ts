@@ -11,11 +11,12 @@ import { Rng } from '../tensor/random.js';
 import { chatIds } from './chat.js';
 import { tokenLogprobTensor } from './logprobs.js';
 import { vectorLoss } from './ops.js';
-import { MultiAdamW } from './optimizer.js';
-import { shuffle } from './ppo.js';
+import { AdamW, ADAMW_DEFAULTS } from '../train/adamw.js';
+import { TrainLoop, type LoopState } from '../train/loop.js';
+import { optimizerStep } from '../train/step.js';
 import { mean, rewardFn, scoreRollouts, type RewardFn } from './reward-fn.js';
 import type { RewardModel } from './reward-model.js';
-import { batchPrompts, checkRL, type RLCommon, type RLSample } from './rl-common.js';
+import { batchPrompts, checkRL, shuffle, type RLCommon, type RLSample } from './rl-common.js';
 import { sampleRollouts, tokenStats, type Rollout } from './rollout.js';
 import { AlignError } from './errors.js';
 
@@ -28,7 +29,8 @@ export interface GRPOOptions extends RLCommon {
 }
 
 export interface GRPOStats {
-  iteration: number;
+  step: number; // iterations done (TrainLoop's counter)
+  iteration: number; // the same, by its RL name
   reward: number; // mean reward of the iteration's responses
   judge: number | null;
   kl: number; // mean Σ_t (log π_old − log π_ref) per response (same measure as PPO's)
@@ -41,28 +43,28 @@ export interface GRPOStats {
   samples: RLSample[];
 }
 
-export class GRPOTrainer {
-  iteration = 0;
-  private readonly opt: MultiAdamW;
+export class GRPOTrainer extends TrainLoop<GRPOStats> {
+  private readonly opt: AdamW[];
   private readonly rng: Rng;
   private readonly reward: RewardFn;
 
   constructor(readonly policy: GPT, readonly reference: GPT, reward: RewardModel | RewardFn, readonly tokenizer: Tokenizer,
     readonly prompts: readonly string[], readonly opts: GRPOOptions) {
+    super(opts.iterations);
     checkRL('GRPO', prompts, opts);
     if (opts.groupSize !== undefined && (!Number.isInteger(opts.groupSize) || opts.groupSize < 2)) {
       throw new AlignError(`GRPO: groupSize must be an integer ≥ 2 (advantages are relative to the group), got ${opts.groupSize}`);
     }
     this.reward = rewardFn(reward);
-    this.opt = new MultiAdamW([policy.params], { weightDecay: 0 });
+    this.opt = [new AdamW(policy.params, { ...ADAMW_DEFAULTS, weightDecay: 0 })];
     this.rng = new Rng(opts.seed ?? 1337);
   }
 
   async iterate(): Promise<GRPOStats> {
-    const o = this.opts, tok = this.tokenizer, be = this.policy.backend, G = o.groupSize ?? 8;
+    const o = this.opts, tok = this.tokenizer, G = o.groupSize ?? 8;
     const prompts = batchPrompts(this.prompts, o.promptsPerIteration ?? 8, this.rng);
     const rollouts = await sampleRollouts(this.policy, tok, prompts, G,
-      { maxTokens: o.maxTokens ?? 16, temperature: o.temperature, seed: ((o.seed ?? 1337) + this.iteration * 7919) >>> 0 });
+      { maxTokens: o.maxTokens ?? 16, temperature: o.temperature, seed: ((o.seed ?? 1337) + this.step * 7919) >>> 0 });
     const scores = scoreRollouts(this.reward, rollouts, o.missingEndPenalty ?? 1);
     const { advantages, groupStd } = groupAdvantages(scores, rollouts);
     const pol = tokenStats(this.policy, tok, rollouts, null), ref = tokenStats(this.reference, tok, rollouts, null);
@@ -74,8 +76,7 @@ export class GRPOTrainer {
       const order = shuffle(rollouts.length, this.rng), acc = { clipFrac: 0, k3: 0, loss: 0, n: 0 };
       for (let s = 0; s < order.length; s += mb) {
         const idx = order.slice(s, s + mb);
-        this.opt.zeroGrad();
-        be.scope(() => {
+        optimizerStep(this.opt, () => {
           const out = tokenLogprobTensor(this.policy, idx.map((i) => rollouts[i].seq), pad);
           const T = out.batch.T;
           let clipped = 0, k3sum = 0, tokens = 0;
@@ -98,22 +99,24 @@ export class GRPOTrainer {
             return { loss: total, grad };
           }, 'GRPO loss');
           acc.loss += loss.item();
-          loss.backward();
           acc.clipFrac += clipped / tokens; acc.k3 += k3sum / tokens; acc.n++;
-        });
-        this.opt.step(o.lr ?? 1e-4, o.gradClip ?? 1);
+          return loss;
+        }, { lr: o.lr ?? 1e-4, gradClip: o.gradClip ?? 1, step: this.step + 1 });
       }
       last = { clipFrac: acc.clipFrac / acc.n, k3: acc.k3 / acc.n, loss: acc.loss / acc.n };
     }
-    this.iteration++;
+    this.step++;
     return {
-      iteration: this.iteration, reward: mean(scores), judge: o.judge ? mean(rollouts.map((r) => o.judge!(r.prompt, r.text))) : null,
+      step: this.step, iteration: this.step, reward: mean(scores), judge: o.judge ? mean(rollouts.map((r) => o.judge!(r.prompt, r.text))) : null,
       kl: mean(klPer), ...last, entropy: pol.entropy, groupStd, responseLength: mean(rollouts.map((r) => r.response.length)),
       samples: rollouts.slice(0, 4).map((r, i) => ({ prompt: r.prompt, response: r.text, reward: scores[i] })),
     };
   }
 
-  free(): void { this.opt.free(); }
+  protected next(): Promise<GRPOStats> { return this.iterate(); }
+  protected state(): LoopState { return { model: this.policy, optimizers: this.opt, rng: this.rng }; }
+
+  free(): void { for (const o of this.opt) o.free(); }
 }
 
 /** (r − mean) / (std + 1e-4) within each group (population std, as TRL). */

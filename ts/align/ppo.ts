@@ -10,15 +10,18 @@ import type { Tokenizer } from '../tokenizer/types.js';
 import { add, reshape, scale } from '../tensor/ops.js';
 import { Rng } from '../tensor/random.js';
 import { chatIds } from './chat.js';
+import { AlignError } from './errors.js';
 import { gae, KLController, whiten } from './gae.js';
 import { ScalarHead } from './head.js';
 import { tokenLogprobTensor } from './logprobs.js';
-import { MultiAdamW } from './optimizer.js';
+import { AdamW, ADAMW_DEFAULTS } from '../train/adamw.js';
+import { TrainLoop, type LoopState } from '../train/loop.js';
+import { optimizerStep } from '../train/step.js';
 import { policyLoss, valueLoss } from './ppo-loss.js';
 import { mean, rewardFn, scoreRollouts, type RewardFn } from './reward-fn.js';
 import type { RewardModel } from './reward-model.js';
 import { sampleRollouts, tokenStats } from './rollout.js';
-import { batchPrompts, type RLCommon, type RLSample, checkRL } from './rl-common.js';
+import { batchPrompts, checkRL, shuffle, type RLCommon, type RLSample } from './rl-common.js';
 
 export interface PPOOptions extends RLCommon {
   samplesPerPrompt?: number; // responses per prompt (default 1)
@@ -35,7 +38,8 @@ export interface PPOOptions extends RLCommon {
 }
 
 export interface PPOStats {
-  iteration: number;
+  step: number; // iterations done (TrainLoop's counter)
+  iteration: number; // the same, by its RL name
   reward: number; // mean reward-model score of the iteration's responses
   judge: number | null; // mean opts.judge score (e.g. the scripted labeler), if given
   kl: number; // mean Σ_t (log π_old − log π_ref) per response, in nats
@@ -49,30 +53,30 @@ export interface PPOStats {
   samples: RLSample[];
 }
 
-export class PPOTrainer {
-  iteration = 0;
+export class PPOTrainer extends TrainLoop<PPOStats> {
   readonly valueHead: ScalarHead;
   readonly kl: KLController;
-  private readonly opt: MultiAdamW;
+  private readonly opt: AdamW[];
   private readonly rng: Rng;
   private readonly reward: RewardFn;
 
   constructor(readonly policy: GPT, readonly reference: GPT, reward: RewardModel | RewardFn, readonly tokenizer: Tokenizer,
     readonly prompts: readonly string[], readonly opts: PPOOptions) {
+    super(opts.iterations);
     checkRL('PPO', prompts, opts);
     this.reward = rewardFn(reward);
     this.valueHead = new ScalarHead(policy.backend, policy.config.nEmbd, { name: 'v_head', bias: true, seed: (opts.seed ?? 1337) + 1 });
-    this.opt = new MultiAdamW([policy.params, this.valueHead.params], { weightDecay: 0 });
+    this.opt = [policy.params, this.valueHead.params].map((p) => new AdamW(p, { ...ADAMW_DEFAULTS, weightDecay: 0 }));
     this.kl = new KLController(opts.klCoef ?? 0.05, opts.targetKL ?? null, opts.klHorizon ?? 10000);
     this.rng = new Rng(opts.seed ?? 1337);
   }
 
   /** One PPO iteration: rollouts, rewards, GAE, then epochs × minibatches of updates. */
   async iterate(): Promise<PPOStats> {
-    const o = this.opts, tok = this.tokenizer, be = this.policy.backend;
+    const o = this.opts, tok = this.tokenizer;
     const prompts = batchPrompts(this.prompts, o.promptsPerIteration ?? 8, this.rng);
     const rollouts = await sampleRollouts(this.policy, tok, prompts, o.samplesPerPrompt ?? 1,
-      { maxTokens: o.maxTokens ?? 16, temperature: o.temperature, seed: ((o.seed ?? 1337) + this.iteration * 7919) >>> 0 });
+      { maxTokens: o.maxTokens ?? 16, temperature: o.temperature, seed: ((o.seed ?? 1337) + this.step * 7919) >>> 0 });
     const scores = scoreRollouts(this.reward, rollouts, o.missingEndPenalty ?? 1);
     const pol = tokenStats(this.policy, tok, rollouts, this.valueHead), ref = tokenStats(this.reference, tok, rollouts, null);
     const beta = this.kl.value, gamma = o.gamma ?? 1, lam = o.lam ?? 0.95;
@@ -96,8 +100,7 @@ export class PPOTrainer {
       const acc = { clipFrac: 0, approxKL: 0, policyLoss: 0, valueLoss: 0, n: 0 };
       for (let s = 0; s < order.length; s += mb) {
         const idx = order.slice(s, s + mb);
-        this.opt.zeroGrad();
-        be.scope(() => {
+        optimizerStep(this.opt, () => {
           const out = tokenLogprobTensor(this.policy, idx.map((i) => rollouts[i].seq), pad);
           const T = out.batch.T, rows: number[] = [];
           idx.forEach((i, b) => { for (const t of rollouts[i].positions) rows.push(b * T + t); });
@@ -105,30 +108,29 @@ export class PPOTrainer {
           const pl = policyLoss(out.logp, { rows, old: cat(pol.logp), target: cat(adv) }, o.clip ?? 0.2);
           const values = reshape(this.valueHead.forward(out.hidden), [out.batch.B * T]);
           const vl = valueLoss(values, { rows, old: cat(pol.values!), target: cat(ret) }, o.clipValue ?? 0.2);
-          add(pl.loss, scale(vl.loss, o.vfCoef ?? 0.1)).backward();
           acc.clipFrac += pl.clipFrac; acc.approxKL += pl.approxKL; acc.policyLoss += pl.loss.item(); acc.valueLoss += vl.loss.item(); acc.n++;
-        });
-        this.opt.step(lr, o.gradClip ?? 1);
+          return add(pl.loss, scale(vl.loss, o.vfCoef ?? 0.1));
+        }, { lr, gradClip: o.gradClip ?? 1, step: this.step + 1 });
       }
       last = { clipFrac: acc.clipFrac / acc.n, approxKL: acc.approxKL / acc.n, policyLoss: acc.policyLoss / acc.n, valueLoss: acc.valueLoss / acc.n };
     }
     const kl = mean(klPer);
     this.kl.update(kl, rollouts.length);
-    this.iteration++;
+    this.step++;
     return {
-      iteration: this.iteration, reward: mean(scores), judge: o.judge ? mean(rollouts.map((r) => o.judge!(r.prompt, r.text))) : null,
+      step: this.step, iteration: this.step, reward: mean(scores), judge: o.judge ? mean(rollouts.map((r) => o.judge!(r.prompt, r.text))) : null,
       kl, klCoef: beta, entropy: pol.entropy, ...last, responseLength: mean(rollouts.map((r) => r.response.length)),
       samples: rollouts.slice(0, 4).map((r, i) => ({ prompt: r.prompt, response: r.text, reward: scores[i] })),
     };
   }
 
-  free(): void { this.opt.free(); this.valueHead.free(); }
-}
+  protected next(): Promise<PPOStats> { return this.iterate(); }
+  protected state(): LoopState { return { model: this.policy, optimizers: this.opt, rng: this.rng, extra: { klCoef: String(this.kl.value) } }; }
+  protected override restore(extra: Record<string, string>): void {
+    const v = Number(extra.klCoef);
+    if (!(v >= 0 && Number.isFinite(v))) throw new AlignError(`PPO train state: klCoef ${JSON.stringify(extra.klCoef)} is not a finite number ≥ 0`);
+    this.kl.value = v;
+  }
 
-/** A seeded permutation of 0…n−1 (Fisher–Yates). */
-export function shuffle(n: number, rng: Rng): number[] {
-  const a = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) { const j = Math.floor(rng.uniform() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; }
-  return a;
+  free(): void { for (const o of this.opt) o.free(); this.valueHead.free(); }
 }
-

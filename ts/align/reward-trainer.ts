@@ -4,9 +4,11 @@
 // RewardModel.pairAccuracy.
 
 import { Rng } from '../tensor/random.js';
-import { learningRate } from '../train/schedule.js';
+import { AdamW, ADAMW_DEFAULTS } from '../train/adamw.js';
+import { TrainLoop, type LoopState } from '../train/loop.js';
+import { fineTuneSchedule, learningRate, type Schedule } from '../train/schedule.js';
+import { optimizerStep } from '../train/step.js';
 import { AlignError } from './errors.js';
-import { MultiAdamW } from './optimizer.js';
 import type { PreferencePair } from './preference-data.js';
 import { bradleyTerryLoss, type RewardModel } from './reward-model.js';
 
@@ -19,21 +21,24 @@ export interface RewardTrainOptions {
   seed?: number; // comparison order (default 1337)
 }
 
-export class RewardTrainer {
-  step = 0;
-  private readonly opt: MultiAdamW;
+export interface RewardStep { step: number; loss: number; accuracy: number; lr: number; gradNorm: number }
+
+export class RewardTrainer extends TrainLoop<RewardStep> {
+  private readonly opts_: AdamW[];
+  private readonly schedule: Schedule;
   private readonly rng: Rng;
 
   constructor(readonly rm: RewardModel, readonly pairs: readonly PreferencePair[], readonly opts: RewardTrainOptions) {
+    super(opts.steps);
     if (pairs.length === 0) throw new AlignError('reward model: no comparisons to train on');
     if (!Number.isInteger(opts.steps) || opts.steps < 0) throw new AlignError(`reward model: steps must be a non-negative integer, got ${opts.steps}`);
-    this.opt = new MultiAdamW([rm.gpt.params, rm.head.params], { weightDecay: opts.weightDecay ?? 0 });
+    this.opts_ = [rm.gpt.params, rm.head.params].map((p) => new AdamW(p, { ...ADAMW_DEFAULTS, weightDecay: opts.weightDecay ?? 0 }));
+    this.schedule = fineTuneSchedule(opts.lr ?? 5e-4, opts.steps);
     this.rng = new Rng(opts.seed ?? 1337);
   }
 
-  trainStep(): { step: number; loss: number; accuracy: number; lr: number; gradNorm: number } {
-    const lr0 = this.opts.lr ?? 5e-4, be = this.rm.gpt.backend;
-    const lr = learningRate({ lr: lr0, warmupIters: 0, decayIters: this.opts.steps, minLr: lr0 / 10 }, this.step);
+  trainStep(): RewardStep {
+    const lr = learningRate(this.schedule, this.step);
     const batch = Array.from({ length: this.opts.batchSize ?? 16 }, () => this.pairs[Math.floor(this.rng.uniform() * this.pairs.length)]);
     // distinct responses once: the pairs of one ranking share them (InstructGPT's batching)
     const items: { prompt: string; response: string }[] = [], index = new Map<string, number>();
@@ -44,19 +49,19 @@ export class RewardTrainer {
     };
     const idx = batch.map((p) => [at(p.prompt, p.chosen), at(p.prompt, p.rejected)] as [number, number]);
     this.rm.gpt.train();
-    this.opt.zeroGrad();
-    const { loss, accuracy } = be.scope(() => {
+    let accuracy = 0;
+    const { loss, gradNorm } = optimizerStep(this.opts_, () => {
       const scores = this.rm.scoreTensor(items);
       const r = scores.toArray();
-      const l = bradleyTerryLoss(scores, idx);
-      const value = l.item();
-      l.backward();
-      return { loss: value, accuracy: idx.filter(([w, los]) => r[w] > r[los]).length / idx.length };
-    });
-    const gradNorm = this.opt.step(lr, this.opts.gradClip ?? 1);
+      accuracy = idx.filter(([w, los]) => r[w] > r[los]).length / idx.length;
+      return bradleyTerryLoss(scores, idx);
+    }, { lr, gradClip: this.opts.gradClip ?? 1, step: this.step + 1 });
     this.step++;
     return { step: this.step, loss, accuracy, lr, gradNorm };
   }
 
-  free(): void { this.opt.free(); }
+  protected next(): RewardStep { return this.trainStep(); }
+  protected state(): LoopState { return { model: this.rm.gpt, optimizers: this.opts_, rng: this.rng }; }
+
+  free(): void { for (const o of this.opts_) o.free(); }
 }

@@ -42,3 +42,11 @@ export function checkRL(what: string, prompts: readonly string[], o: RLCommon): 
 export function batchPrompts(prompts: readonly string[], n: number, rng: Rng): string[] {
   return Array.from({ length: n }, () => prompts[Math.floor(rng.uniform() * prompts.length)]);
 }
+
+/** A seeded permutation of 0…n−1 (Fisher–Yates). */
+export function shuffle(n: number, rng: Rng): number[] {
+  const a = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) { const j = Math.floor(rng.uniform() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; }
+  return a;
+}
+

@@ -6,11 +6,13 @@ import type { GPT } from '../model/gpt.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import { Rng } from '../tensor/random.js';
 import { Tensor, noGrad } from '../tensor/tensor.js';
-import { learningRate } from '../train/schedule.js';
+import { AdamW, ADAMW_DEFAULTS } from '../train/adamw.js';
+import { TrainLoop, type LoopState } from '../train/loop.js';
+import { fineTuneSchedule, learningRate, type Schedule } from '../train/schedule.js';
+import { optimizerStep } from '../train/step.js';
 import { countTargets, hasTargetWithin, noTargetsError, padBatch, type Sequence } from './batch.js';
 import { chatIds, encodeChat } from './chat.js';
 import { AlignError } from './errors.js';
-import { MultiAdamW } from './optimizer.js';
 import type { Conversation } from './sft-data.js';
 
 export interface SFTOptions {
@@ -23,16 +25,19 @@ export interface SFTOptions {
   seed?: number; // batch order (default 1337)
 }
 
-export class SFTTrainer {
-  step = 0;
+export interface SFTStep { step: number; loss: number; lr: number; gradNorm: number; tokens: number }
+
+export class SFTTrainer extends TrainLoop<SFTStep> {
   readonly data: Sequence[];
-  private readonly opt: MultiAdamW;
+  private readonly opt: AdamW;
+  private readonly schedule: Schedule;
   private readonly rng: Rng;
   /** Conversations left out because the block cut off every assistant token. */
   readonly skipped: number;
   private readonly pad: number;
 
   constructor(readonly model: GPT, readonly tokenizer: Tokenizer, conversations: readonly Conversation[], readonly opts: SFTOptions) {
+    super(opts.steps);
     if (!Number.isInteger(opts.steps) || opts.steps < 0) throw new AlignError(`SFT: steps must be a non-negative integer, got ${opts.steps}`);
     if (conversations.length === 0) throw new AlignError('SFT: no conversations to train on');
     const all = conversations.map((c) => encodeChat(tokenizer, c)), T = model.config.blockSize;
@@ -40,30 +45,28 @@ export class SFTTrainer {
     this.skipped = all.length - this.data.length; // callers report these; a batch of them had no loss
     if (this.data.length === 0) throw noTargetsError('SFT', all.length, T, all.reduce((m, s) => Math.max(m, s.ids.length), 0));
     this.pad = chatIds(tokenizer).end;
-    this.opt = new MultiAdamW([model.params], { weightDecay: opts.weightDecay ?? 0 });
+    this.opt = new AdamW(model.params, { ...ADAMW_DEFAULTS, weightDecay: opts.weightDecay ?? 0 });
+    this.schedule = fineTuneSchedule(opts.lr ?? 1e-3, opts.steps, opts.warmupIters ?? 0);
     this.rng = new Rng(opts.seed ?? 1337);
   }
 
   /** One optimizer step on a random batch; returns the mean loss over its assistant tokens. */
-  trainStep(): { step: number; loss: number; lr: number; gradNorm: number; tokens: number } {
-    const B = this.opts.batchSize ?? 8, be = this.model.backend;
-    const lr0 = this.opts.lr ?? 1e-3;
-    const lr = learningRate({ lr: lr0, warmupIters: this.opts.warmupIters ?? 0, decayIters: this.opts.steps, minLr: lr0 / 10 }, this.step);
+  trainStep(): SFTStep {
+    const B = this.opts.batchSize ?? 8, be = this.model.backend, lr = learningRate(this.schedule, this.step);
     const batch = Array.from({ length: B }, () => this.data[Math.floor(this.rng.uniform() * this.data.length)]);
+    let tokens = 0;
     this.model.train();
-    this.opt.zeroGrad();
-    const { loss, tokens } = be.scope(() => {
+    const { loss, gradNorm } = optimizerStep([this.opt], () => {
       const b = padBatch(batch, this.pad, this.model.config.blockSize);
-      const out = this.model.forward(Tensor.ints(be, b.ids, [b.B, b.T]), Tensor.ints(be, b.targets, [b.B, b.T]));
-      const value = out.loss!.item();
-      if (!Number.isFinite(value)) throw new AlignError(`SFT step ${this.step + 1}: the loss is ${value}`);
-      out.loss!.backward();
-      return { loss: value, tokens: countTargets(b.targets) };
-    });
-    const gradNorm = this.opt.step(lr, this.opts.gradClip ?? 1);
+      tokens = countTargets(b.targets);
+      return this.model.forward(Tensor.ints(be, b.ids, [b.B, b.T]), Tensor.ints(be, b.targets, [b.B, b.T])).loss!;
+    }, { lr, gradClip: this.opts.gradClip ?? 1, step: this.step + 1 });
     this.step++;
     return { step: this.step, loss, lr, gradNorm, tokens };
   }
+
+  protected next(): SFTStep { return this.trainStep(); }
+  protected state(): LoopState { return { model: this.model, optimizers: [this.opt], rng: this.rng }; }
 
   /** Mean loss per assistant token over `conversations` (held-out evaluation). */
   evaluate(conversations: readonly Conversation[], batchSize = 16): number {

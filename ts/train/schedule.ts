@@ -16,3 +16,9 @@ export function learningRate(s: Schedule, it: number): number {
   const coeff = 0.5 * (1 + Math.cos(Math.PI * ratio)); // 1 → 0
   return s.minLr + coeff * (s.lr - s.minLr);
 }
+
+/** The fine-tuning trainers' schedule: `warmupIters` of warmup, then a cosine from lr to lr/10
+ *  over all `steps`. */
+export function fineTuneSchedule(lr: number, steps: number, warmupIters = 0): Schedule {
+  return { lr, warmupIters, decayIters: steps, minLr: lr / 10 };
+}

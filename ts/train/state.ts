@@ -5,6 +5,7 @@
 
 import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
 import type { GPT } from '../model/gpt.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { AdamW } from './adamw.js';
 
 export class TrainStateError extends Error {
@@ -29,23 +30,37 @@ export interface TrainCounters {
   rng: number; // batch sampler state
 }
 
-export function writeTrainState(model: GPT, opt: AdamW, c: TrainCounters): Uint8Array {
-  const be = model.backend, p = model.params;
+/** Every parameter of every optimizer's store, with its optimizer (names are unique across a
+ *  backbone and its heads: "v_head.weight" beside "h.0.…"). */
+function named(opts: readonly AdamW[]): [string, AdamW, number, Tensor][] {
+  const out: [string, AdamW, number, Tensor][] = [], seen = new Set<string>();
+  for (const opt of opts) {
+    for (const [name, t] of opt.params.named()) {
+      if (seen.has(name)) throw new TrainStateError(`train state: two parameter stores both have "${name}"`);
+      seen.add(name);
+      out.push([name, opt, opt.params.offsetOf(name), t]);
+    }
+  }
+  return out;
+}
+
+export function writeTrainState(model: GPT, opts: readonly AdamW[], c: TrainCounters, extra: Record<string, string> = {}): Uint8Array {
+  const be = model.backend;
   const tensors: [string, { shape: readonly number[]; data: Float32Array }][] = [];
-  for (const [name, t] of p.named()) {
-    const off = p.offsetOf(name);
+  for (const [name, opt, off, t] of named(opts)) {
     tensors.push([`exp_avg.${name}`, { shape: t.shape, data: be.read(be.slice(opt.m, off, t.size)) as Float32Array }]);
     tensors.push([`exp_avg_sq.${name}`, { shape: t.shape, data: be.read(be.slice(opt.v, off, t.size)) as Float32Array }]);
   }
   for (const [name, t] of tensors) checkMoment(name, t.data, 'not saving');
+  const more = Object.fromEntries(Object.entries(extra).map(([k, v]) => [`extra.${k}`, v]));
   return writeSafetensors(tensors, {
-    kind: 'glassgpt-train-state', step: String(c.step), adam_t: String(opt.t), rng: String(c.rng),
+    kind: 'glassgpt-train-state', step: String(c.step), adam_t: String(opts[0].t), rng: String(c.rng),
     dropout_seed: String(model.dropoutState.seed), dropout_calls: String(model.dropoutState.calls),
-    adamw: JSON.stringify(opt.opts),
+    adamw: JSON.stringify(opts[0].opts), ...more,
   });
 }
 
-export function readTrainState(bytes: Uint8Array, model: GPT, opt: AdamW): TrainCounters {
+export function readTrainState(bytes: Uint8Array, model: GPT, opts: readonly AdamW[]): TrainCounters & { extra: Record<string, string> } {
   const f = readSafetensors(bytes);
   if (f.metadata.kind !== 'glassgpt-train-state') throw new TrainStateError('train state: not a glassgpt training state file (metadata "kind" missing)');
   const int = (k: string) => {
@@ -53,9 +68,8 @@ export function readTrainState(bytes: Uint8Array, model: GPT, opt: AdamW): Train
     if (!Number.isInteger(v) || v < 0) throw new TrainStateError(`train state: metadata "${k}" is ${JSON.stringify(f.metadata[k])}, not a non-negative integer`);
     return v;
   };
-  const be = model.backend, p = model.params;
-  for (const [name, t] of p.named()) {
-    const off = p.offsetOf(name);
+  const be = model.backend;
+  for (const [name, opt, off, t] of named(opts)) {
     for (const [prefix, buf] of [['exp_avg', opt.m], ['exp_avg_sq', opt.v]] as const) {
       const s = f.tensors.get(`${prefix}.${name}`);
       if (!s) throw new TrainStateError(`train state: missing ${prefix}.${name}`);
@@ -65,7 +79,9 @@ export function readTrainState(bytes: Uint8Array, model: GPT, opt: AdamW): Train
       be.write(be.slice(buf, off, t.size), s.data);
     }
   }
-  opt.t = int('adam_t');
+  const t = int('adam_t');
+  for (const opt of opts) opt.t = t;
   model.dropoutState = { seed: int('dropout_seed'), calls: int('dropout_calls') };
-  return { step: int('step'), rng: int('rng') };
+  const extra = Object.fromEntries(Object.entries(f.metadata).filter(([k]) => k.startsWith('extra.')).map(([k, v]) => [k.slice(6), v]));
+  return { step: int('step'), rng: int('rng'), extra };
 }

@@ -11,7 +11,7 @@ import { Rng } from '../tensor/random.js';
 import { AdamW, ADAMW_DEFAULTS, type AdamWOptions } from './adamw.js';
 import { sampleBatch, type TokenSource } from './data.js';
 import { learningRate, type Schedule } from './schedule.js';
-import { readTrainState, writeTrainState } from './state.js';
+import { TrainLoop, type LoopEvent, type LoopState } from './loop.js';
 import { TrainingError } from './errors.js';
 import { optimizerStep } from './step.js';
 import { checkTrainingFits } from '../model/limits.js';
@@ -29,27 +29,27 @@ export interface TrainerOptions extends Partial<Schedule>, Partial<AdamWOptions>
   seed?: number; // batch sampling seed
 }
 
-export type TrainEvent =
-  | { type: 'step'; step: number; loss: number; lr: number; gradNorm: number; tokensPerSec: number; ms: number }
-  | { type: 'eval'; step: number; trainLoss: number; valLoss: number | null; valPerplexity: number | null }
-  | { type: 'done'; step: number; trainLoss: number | null; valLoss: number | null; tokensPerSec: number; stopped: boolean };
+export interface StepStats { step: number; loss: number; lr: number; gradNorm: number; tokensPerSec: number; ms: number }
+export interface EvalStats { trainLoss: number; valLoss: number | null; valPerplexity: number | null }
+export interface DoneStats { trainLoss: number | null; valLoss: number | null; tokensPerSec: number }
+export type TrainEvent = LoopEvent<StepStats, EvalStats, DoneStats>;
 
 const OPTION_KEYS = ['train', 'val', 'steps', 'batchSize', 'blockSize', 'gradAccumSteps', 'gradClip',
   'evalInterval', 'evalIters', 'seed', 'lr', 'warmupIters', 'decayIters', 'minLr', 'beta1', 'beta2', 'eps', 'weightDecay'];
 
-export class Trainer {
-  /** Optimizer steps completed. */
-  step = 0;
+export class Trainer extends TrainLoop<StepStats, EvalStats, DoneStats> {
   readonly optimizer: AdamW;
   readonly schedule: Schedule;
   readonly B: number;
   readonly T: number;
   private readonly rng: Rng;
   private readonly be: Backend;
-  private stopRequested = false;
   private lastEval: { trainLoss: number; valLoss: number | null } | null = null;
+  /** Tokens and milliseconds of the steps taken, and the last loss: what 'done' reports. */
+  private done = { tokens: 0, ms: 0, loss: null as number | null };
 
   constructor(readonly model: GPT, readonly opts: TrainerOptions) {
+    super(opts.steps);
     for (const k of Object.keys(opts)) if (!OPTION_KEYS.includes(k)) throw new RangeError(`Trainer: unknown option "${k}" (known: ${OPTION_KEYS.join(', ')})`);
     const int = (k: keyof TrainerOptions, v: number, min: number) => {
       if (!Number.isInteger(v) || v < min) throw new RangeError(`Trainer: ${k} must be an integer ≥ ${min}, got ${v}`);
@@ -72,31 +72,9 @@ export class Trainer {
     this.rng = new Rng(opts.seed ?? 1337);
   }
 
-  /** Asks a running `run` to stop after the current step. */
-  stop(): void { this.stopRequested = true; }
-
-  /** Trains from the current step up to `until` (default: opts.steps), yielding an event per
-   *  step, per evaluation and at the end. */
-  async *run(o: { until?: number; signal?: AbortSignal } = {}): AsyncGenerator<TrainEvent> {
-    const until = Math.min(o.until ?? this.opts.steps, this.opts.steps);
-    const evalInterval = this.opts.evalInterval ?? 250;
-    this.stopRequested = false;
-    let tokens = 0, ms = 0, lastLoss: number | null = null, lastYield = now();
-    while (this.step < until && !this.stopRequested && !o.signal?.aborted) {
-      const ev = this.trainStep();
-      ms += ev.ms; tokens += this.B * this.T * (this.opts.gradAccumSteps ?? 1);
-      lastLoss = ev.loss;
-      yield ev;
-      if (this.step % evalInterval === 0 || this.step === this.opts.steps) yield this.evalEvent();
-      if (now() - lastYield > 100) { await macrotask(); lastYield = now(); } // let workers/UIs breathe
-    }
-    const tokensPerSec = ms > 0 ? (tokens / ms) * 1000 : 0;
-    yield { type: 'done', step: this.step, trainLoss: this.lastEval?.trainLoss ?? lastLoss, valLoss: this.lastEval?.valLoss ?? null, tokensPerSec, stopped: this.step < until };
-  }
-
   /** One optimizer step (the shared core, step.ts) on `gradAccumSteps` sampled micro-batches;
    *  throws TrainingError, before updating anything, on a NaN/Inf. */
-  trainStep(): Extract<TrainEvent, { type: 'step' }> {
+  trainStep(): StepStats {
     const t0 = now(), accum = this.opts.gradAccumSteps ?? 1, be = this.be;
     const lr = learningRate(this.schedule, this.step);
     this.model.train();
@@ -105,9 +83,24 @@ export class Trainer {
       return this.model.forward(Tensor.ints(be, b.ids, [b.B, b.T]), Tensor.ints(be, b.targets, [b.B, b.T])).loss!;
     }, { lr, gradClip: this.opts.gradClip ?? 1.0, microBatches: accum, step: this.step + 1 });
     this.step++;
-    const ms = now() - t0;
-    return { type: 'step', step: this.step, loss, lr, gradNorm, tokensPerSec: (this.B * this.T * accum * 1000) / ms, ms };
+    const ms = now() - t0, tokens = this.B * this.T * accum;
+    this.done = { tokens: this.done.tokens + tokens, ms: this.done.ms + ms, loss };
+    return { step: this.step, loss, lr, gradNorm, tokensPerSec: (tokens * 1000) / ms, ms };
   }
+
+  protected next(): StepStats { return this.trainStep(); }
+
+  protected override evaluateAt(step: number): EvalStats | null {
+    if (step % (this.opts.evalInterval ?? 250) !== 0 && step !== this.steps) return null;
+    return this.evalEvent();
+  }
+
+  protected override summary(): DoneStats {
+    const { tokens, ms, loss } = this.done;
+    return { trainLoss: this.lastEval?.trainLoss ?? loss, valLoss: this.lastEval?.valLoss ?? null, tokensPerSec: ms > 0 ? (tokens / ms) * 1000 : 0 };
+  }
+
+  protected state(): LoopState { return { model: this.model, optimizers: [this.optimizer], rng: this.rng }; }
 
   /** Mean loss over evalIters batches of train and val data (fixed batches: the eval RNG is
    *  re-seeded each time, so successive evaluations are comparable and resumes see the same). */
@@ -132,7 +125,7 @@ export class Trainer {
     }
   }
 
-  private evalEvent(): Extract<TrainEvent, { type: 'eval' }> {
+  private evalEvent(): EvalStats {
     this.lastEval = this.evaluate();
     const { trainLoss, valLoss } = this.lastEval;
     // a step can leave finite gradients but non-finite weights (a huge lr); the eval shows it,
@@ -141,24 +134,10 @@ export class Trainer {
       throw new TrainingError(`step ${this.step}: the evaluation loss is ${Number.isFinite(trainLoss) ? valLoss : trainLoss} (train ${trainLoss}, val ${valLoss}); ` +
         'the model diverged: stopping without saving (the last checkpoint is kept); lower the learning rate', this.step);
     }
-    return { type: 'eval', step: this.step, trainLoss, valLoss, valPerplexity: valLoss === null ? null : Math.exp(valLoss) };
-  }
-
-  /** Optimizer moments, step and RNG state as safetensors bytes (weights are saved apart, in
-   *  the GPT-2 layout, by saveCheckpoint). */
-  saveState(): Uint8Array {
-    return writeTrainState(this.model, this.optimizer, { step: this.step, rng: this.rng.getState() });
-  }
-
-  /** Restores what saveState wrote; the model's weights must already be the matching ones. */
-  loadState(bytes: Uint8Array): void {
-    const s = readTrainState(bytes, this.model, this.optimizer);
-    this.step = s.step;
-    this.rng.setState(s.rng);
+    return { trainLoss, valLoss, valPerplexity: valLoss === null ? null : Math.exp(valLoss) };
   }
 
   free(): void { this.optimizer.free(); }
 }
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
-const macrotask = () => new Promise<void>((r) => setTimeout(r, 0));
