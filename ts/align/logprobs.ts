@@ -3,11 +3,12 @@
 // kernel's per-row losses negated (tokenLogprobs): prompt and pad positions carry the ignore
 // index, so they come out as exactly 0 and receive no gradient.
 
+import { inference } from '../model/inference.js';
 import type { GPT } from '../model/gpt.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import { tokenLogprobs } from '../tensor/loss.js';
 import { reshape } from '../tensor/ops.js';
-import { Tensor, noGrad } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { padBatch, type PaddedBatch, type Sequence } from './batch.js';
 import { chatIds, encodeChat } from './chat.js';
 
@@ -29,9 +30,7 @@ export function tokenLogprobTensor(model: GPT, seqs: readonly Sequence[], pad: n
 /** Σ log π(response | prompt) per sequence, without a graph. */
 export function sequenceLogprobs(model: GPT, tok: Tokenizer, seqs: readonly Sequence[], batchSize = 16): number[] {
   const be = model.backend, pad = chatIds(tok).end, out: number[] = [];
-  const wasTraining = model.training;
-  model.eval();
-  noGrad(() => {
+  inference(model, () => {
     for (let i = 0; i < seqs.length; i += batchSize) {
       be.scope(() => {
         const { logp, batch } = tokenLogprobTensor(model, seqs.slice(i, i + batchSize), pad);
@@ -39,7 +38,6 @@ export function sequenceLogprobs(model: GPT, tok: Tokenizer, seqs: readonly Sequ
       });
     }
   });
-  if (wasTraining) model.train();
   return out;
 }
 

@@ -4,9 +4,10 @@
 // −log σ(r(x, y_w) − r(x, y_l)). As in InstructGPT, all pairs of one ranking go into the same
 // batch, so each response's forward pass is shared by its K−1 comparisons.
 
+import { inference } from '../model/inference.js';
 import { GPT } from '../model/gpt.js';
 import type { Tokenizer } from '../tokenizer/types.js';
-import { Tensor, noGrad } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { chatIds, encodeChat } from './chat.js';
 import { padBatch } from './batch.js';
 import { ScalarHead } from './head.js';
@@ -40,10 +41,11 @@ export class RewardModel {
   score(items: readonly { prompt: string; response: string }[], batchSize = 32): number[] {
     const out: number[] = [];
     const be = this.gpt.backend;
-    this.gpt.eval();
-    for (let i = 0; i < items.length; i += batchSize) {
-      out.push(...be.scope(() => noGrad(() => Array.from(this.scoreTensor(items.slice(i, i + batchSize)).toArray()))));
-    }
+    inference(this.gpt, () => {
+      for (let i = 0; i < items.length; i += batchSize) {
+        out.push(...be.scope(() => Array.from(this.scoreTensor(items.slice(i, i + batchSize)).toArray())));
+      }
+    });
     return out;
   }
 

@@ -4,11 +4,11 @@
 // values, entropy) and one of the frozen reference. Re-scoring rather than reusing the sampler's
 // log-probs makes the first PPO ratio exactly 1 (same kernels, same batch layout).
 
+import { inference } from '../model/inference.js';
 import { generateBatch } from '../generate/generate.js';
 import type { GPT } from '../model/gpt.js';
 import { ENDOFTEXT } from '../tokenizer/special.js';
 import type { Tokenizer } from '../tokenizer/types.js';
-import { noGrad } from '../tensor/tensor.js';
 import type { Sequence } from './batch.js';
 import { chatIds, decodeResponse, encodePrompt } from './chat.js';
 import { AlignError } from './errors.js';
@@ -42,7 +42,7 @@ export async function sampleRollouts(policy: GPT, tok: Tokenizer, prompts: reado
   // re-scoring forward see prompt + response at once), so the longest prompt caps the length
   const longest = Math.max(...rows.map((r) => r.length)), maxTokens = Math.min(o.maxTokens, policy.config.blockSize - longest);
   if (maxTokens < 1) throw new AlignError(`a prompt of ${longest} tokens leaves no room for a response in the model's blockSize ${policy.config.blockSize}`);
-  policy.eval();
+  // (generation runs the model through inference(): eval mode, no graph, the mode restored)
   const results = await generateBatch(policy, tok, rows, {
     numSamples: K, maxTokens, temperature: o.temperature ?? 1, seed: o.seed,
     endTokens: [c.end], bannedTokens: [c.user, c.assistant, ...(eot === undefined ? [] : [eot])],
@@ -50,7 +50,6 @@ export async function sampleRollouts(policy: GPT, tok: Tokenizer, prompts: reado
     // the samples exactly those of the teacher-forced forward that re-scores them
     cache: false,
   });
-  policy.train();
   return results.flatMap((samples, g) => samples.map((s) => {
     const ids = [...rows[g], ...s.tokens];
     const train = new Uint8Array(ids.length).fill(1, rows[g].length);
@@ -73,9 +72,7 @@ export function tokenStats(model: GPT, tok: Tokenizer, rollouts: readonly Rollou
   const be = model.backend, pad = chatIds(tok).end, V = model.config.vocabSize;
   const logp: Float32Array[] = [], values: Float32Array[] = [];
   let hSum = 0, hCount = 0;
-  const wasTraining = model.training;
-  model.eval();
-  noGrad(() => {
+  inference(model, () => {
     for (let i = 0; i < rollouts.length; i += batchSize) {
       const part = rollouts.slice(i, i + batchSize);
       be.scope(() => {
@@ -91,7 +88,6 @@ export function tokenStats(model: GPT, tok: Tokenizer, rollouts: readonly Rollou
       });
     }
   });
-  if (wasTraining) model.train();
   return { logp, values: head ? values : null, entropy: hCount ? hSum / hCount : 0 };
 }
 

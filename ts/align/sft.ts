@@ -2,10 +2,11 @@
 // completion-only collator): next-token cross-entropy on the assistant's tokens only, over
 // right-padded batches of chat-templated conversations drawn at random with a seeded RNG.
 
+import { inference } from '../model/inference.js';
 import type { GPT } from '../model/gpt.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import { Rng } from '../tensor/random.js';
-import { Tensor, noGrad } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { AdamW, ADAMW_DEFAULTS } from '../train/adamw.js';
 import { TrainLoop, type LoopState } from '../train/loop.js';
 import { fineTuneSchedule, learningRate, type Schedule } from '../train/schedule.js';
@@ -80,8 +81,7 @@ export class SFTTrainer extends TrainLoop<SFTStep> {
 export function sftLoss(model: GPT, tok: Tokenizer, conversations: readonly Conversation[], batchSize = 16): number {
   const be = model.backend, pad = chatIds(tok).end, seqs = conversations.map((c) => encodeChat(tok, c));
   let sum = 0, n = 0;
-  model.eval();
-  noGrad(() => {
+  inference(model, () => {
     for (let i = 0; i < seqs.length; i += batchSize) {
       be.scope(() => {
         const b = padBatch(seqs.slice(i, i + batchSize), pad, model.config.blockSize);
@@ -92,7 +92,6 @@ export function sftLoss(model: GPT, tok: Tokenizer, conversations: readonly Conv
       });
     }
   });
-  model.train();
   if (n === 0) throw new AlignError('SFT evaluation: no assistant tokens in the data');
   return sum / n;
 }

@@ -3,8 +3,8 @@
 // recomputes the whole window at every step (nanoGPT's generate(): the slow, obvious reference);
 // CachedStepper (cached-stepper.ts) keeps K and V on the backend. Both share the window policy.
 
+import { inference } from '../model/inference.js';
 import type { GPT } from '../model/gpt.js';
-import { noGrad } from '../tensor/tensor.js';
 import { ContextWindow } from './window.js';
 
 export interface Stepper {
@@ -59,13 +59,7 @@ export abstract class WindowedStepper implements Stepper {
 
   /** Calls fn in eval mode, without autograd, inside a backend scope (the step's arena). */
   protected run<T>(fn: () => T): T {
-    const { model } = this, training = model.training;
-    model.eval();
-    try {
-      return model.backend.scope(() => noGrad(fn));
-    } finally {
-      model.training = training;
-    }
+    return inference(this.model, () => this.model.backend.scope(fn));
   }
 }
 

@@ -2,8 +2,8 @@
 // backend scope, with every number copied out to plain arrays before the scope frees the heap.
 // Inspection never re-implements a layer: it reads what GPT.forward computes.
 
+import { inference } from '../model/inference.js';
 import type { GPT } from '../model/gpt.js';
-import { noGrad } from '../tensor/tensor.js';
 
 export class InspectError extends Error {
   override name = 'InspectError';
@@ -11,13 +11,7 @@ export class InspectError extends Error {
 
 /** Runs `fn` on the model in eval mode without a graph; the model's train/eval mode is restored. */
 export function inspectRun<T>(model: GPT, fn: () => T): T {
-  const wasTraining = model.training;
-  model.eval();
-  try {
-    return noGrad(() => model.backend.scope(fn));
-  } finally {
-    model.training = wasTraining;
-  }
+  return inference(model, () => model.backend.scope(fn));
 }
 
 /** Checks a prompt's token ids against the model: non-empty, in the vocabulary, within the

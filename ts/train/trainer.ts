@@ -4,9 +4,10 @@
 // (trainer.saveState() gives bytes, see checkpoint-node.ts). Everything a step allocates lives
 // in one backend.scope(), so the heap does not grow from step to step.
 
+import { inference } from '../model/inference.js';
 import type { Backend } from '../backend/backend.js';
 import type { GPT } from '../model/gpt.js';
-import { Tensor, noGrad } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { Rng } from '../tensor/random.js';
 import { AdamW, ADAMW_DEFAULTS, type AdamWOptions } from './adamw.js';
 import { sampleBatch, type TokenSource } from './data.js';
@@ -117,12 +118,7 @@ export class Trainer extends TrainLoop<StepStats, EvalStats, DoneStats> {
       }
       return s / iters;
     };
-    this.model.eval();
-    try {
-      return noGrad(() => ({ trainLoss: mean(this.opts.train), valLoss: this.opts.val ? mean(this.opts.val) : null }));
-    } finally {
-      this.model.train();
-    }
+    return inference(this.model, () => ({ trainLoss: mean(this.opts.train), valLoss: this.opts.val ? mean(this.opts.val) : null }));
   }
 
   private evalEvent(): EvalStats {
