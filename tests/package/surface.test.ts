@@ -6,11 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { consumer, distProblem, packInfo, ROOT } from './consumer.js';
-import { LABELER_API, NODE_API, PUBLIC_API } from './public-api.js';
+import { LABELER_API, NODE_API, PUBLIC_API, ROOT_API } from './public-api.js';
 
 const DIST = join(ROOT, 'dist');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { peerDependencies?: Record<string, string>; dependencies?: Record<string, string> };
-const MAIN = Object.values(PUBLIC_API).flat().sort();
+const MAIN = [...ROOT_API, ...Object.values(PUBLIC_API).flat()].sort();
 // compared by `glassgpt bench kernels` when the user installed them, imported only there
 const BENCH_PEERS = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@jax-js/jax'];
 

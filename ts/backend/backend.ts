@@ -5,6 +5,8 @@
 // every *backward* kernel ACCUMULATES (+=) into its d-outputs, so autograd can sum the
 // contributions of several consumers without temporaries. Shapes are given per argument.
 
+import { GlassgptError } from '../errors.js';
+
 export type DType = 'f32' | 'i32';
 
 /** A handle to `length` elements of `dtype` owned by one backend. Never read its fields:
@@ -142,6 +144,7 @@ export interface Backend {
 }
 
 /** Thrown for invalid kernel arguments; the message names the argument and the value. */
-export class KernelArgumentError extends Error {
+export class KernelArgumentError extends GlassgptError {
+  readonly code: string = 'ERR_KERNEL_ARGUMENT';
   override name = 'KernelArgumentError';
 }

@@ -1,6 +1,9 @@
 // Small helpers over node:util parseArgs: typed numbers with the flag named in every error.
 
-export class UsageError extends Error {
+import { GlassgptError } from '../errors.js';
+
+export class UsageError extends GlassgptError {
+  readonly code: string = 'ERR_USAGE';
   override name = 'UsageError';
 }
 

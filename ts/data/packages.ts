@@ -3,6 +3,7 @@
 // for from glassgpt's own folder (a project's node_modules) and then from the working folder (for
 // a global or npx install of glassgpt), and its absence is an error saying what to install.
 
+import { GlassgptError } from '../errors.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -14,7 +15,8 @@ export const OPTIONAL_PACKAGES = {
 } as const;
 export type OptionalPackage = keyof typeof OPTIONAL_PACKAGES;
 
-export class MissingPackageError extends Error {
+export class MissingPackageError extends GlassgptError {
+  readonly code: string = 'ERR_MISSING_PACKAGE';
   override name = 'MissingPackageError';
   constructor(readonly packageName: OptionalPackage) {
     super(`${OPTIONAL_PACKAGES[packageName]} needs the npm package ${packageName}, which is not installed: ` +

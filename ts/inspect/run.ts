@@ -2,10 +2,12 @@
 // backend scope, with every number copied out to plain arrays before the scope frees the heap.
 // Inspection never re-implements a layer: it reads what GPT.forward computes.
 
+import { GlassgptError } from '../errors.js';
 import { inference } from '../model/inference.js';
 import type { GPT } from '../model/gpt.js';
 
-export class InspectError extends Error {
+export class InspectError extends GlassgptError {
+  readonly code: string = 'ERR_INSPECT';
   override name = 'InspectError';
 }
 

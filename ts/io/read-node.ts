@@ -2,13 +2,15 @@
 // a FIFO or a 40 GB file would otherwise read until the heap gives out (12 GB after a minute);
 // here a non-regular file or one over the limit is an error in microseconds, naming the limit.
 
+import { GlassgptError } from '../errors.js';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { MAX_HEADER_BYTES } from './safetensors.js';
 import { MAX_ALLOC_BYTES } from '../backend/base.js';
 
 /** A file that cannot be read as asked: missing, not a regular file, or over a size limit. */
-export class FileReadError extends Error {
+export class FileReadError extends GlassgptError {
+  readonly code: string = 'ERR_FILE_READ';
   override name = 'FileReadError';
 }
 

@@ -4,8 +4,11 @@
 // length is bounded, every offset is checked against the file, every shape against its bytes, so
 // a hostile file gives a SafetensorsError, never a hang or a giant allocation.
 
+import { GlassgptError } from '../errors.js';
+
 /** A malformed, truncated or hostile safetensors file (the message names what and where). */
-export class SafetensorsError extends Error {
+export class SafetensorsError extends GlassgptError {
+  readonly code: string = 'ERR_SAFETENSORS';
   override name = 'SafetensorsError';
 }
 

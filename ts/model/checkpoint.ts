@@ -2,6 +2,7 @@
 // HF's GPT2Model, which nanoGPT's from_pretrained reads): config and tokenizer ride in the
 // __metadata__ as JSON strings. Loading checks every tensor against the config before copying.
 
+import { GlassgptError } from '../errors.js';
 import type { Backend } from '../backend/backend.js';
 import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '../io/safetensors.js';
 import { makeConfig, parameterSpecIter, type GPTConfig } from './config.js';
@@ -9,7 +10,8 @@ import { parameterTensorCount } from './limits.js';
 import { GPT } from './gpt.js';
 
 /** A checkpoint that does not fit a GPT (missing/unknown tensors, wrong shape or dtype). */
-export class CheckpointError extends Error {
+export class CheckpointError extends GlassgptError {
+  readonly code: string = 'ERR_CHECKPOINT';
   override name = 'CheckpointError';
 }
 

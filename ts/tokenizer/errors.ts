@@ -1,6 +1,8 @@
 // Tokenizer errors: one Error subclass per kind of bad input, each message naming the value
 // (DESIGN.md "Bad input"). Callers can branch on the class or on `code`.
 
+import { GlassgptError } from '../errors.js';
+
 /** Shorten a value for an error message: strings are quoted and cut at 60 characters. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') {
@@ -14,8 +16,8 @@ export function describe(value: unknown): string {
 }
 
 /** Base class of every tokenizer error. */
-export class TokenizerError extends Error {
-  readonly code: string;
+export class TokenizerError extends GlassgptError {
+  override readonly code: string;
   constructor(code: string, message: string) {
     super(message);
     this.name = new.target.name;

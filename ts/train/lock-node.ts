@@ -3,13 +3,15 @@
 // A lock whose process is gone (kill -9, a crash) is stale and is taken over; a live one is an
 // error naming its pid. Also the first write into DIR, so a read-only --out fails at once.
 
+import { GlassgptError } from '../errors.js';
 import { openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 export const LOCK_FILE = '.lock';
 
-export class RunLockError extends Error {
+export class RunLockError extends GlassgptError {
+  readonly code: string = 'ERR_RUN_LOCK';
   override name = 'RunLockError';
 }
 

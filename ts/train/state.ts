@@ -3,12 +3,14 @@
 // RNG state and the model's dropout-mask counter in the metadata: everything besides the weights
 // that a resume needs to continue bit for bit.
 
+import { GlassgptError } from '../errors.js';
 import { readSafetensors, writeSafetensors } from '../io/safetensors.js';
 import type { GPT } from '../model/gpt.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { AdamW } from './adamw.js';
 
-export class TrainStateError extends Error {
+export class TrainStateError extends GlassgptError {
+  readonly code: string = 'ERR_TRAIN_STATE';
   override name = 'TrainStateError';
 }
 

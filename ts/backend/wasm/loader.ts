@@ -3,6 +3,7 @@
 // URLs, fetch otherwise, `compileStreaming` with an arrayBuffer() fallback; bytes, a URL or a
 // compiled Module may be given instead. Memoised per source.
 
+import { GlassgptError } from '../../errors.js';
 import { isNode } from '../../env.js';
 
 /** simd: the default, the same bits everywhere. relaxed: opt-in, matmul's and attention's
@@ -10,7 +11,8 @@ import { isNode } from '../../env.js';
 export type WasmVariant = 'simd' | 'relaxed';
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
-export class WasmLoadError extends Error {
+export class WasmLoadError extends GlassgptError {
+  readonly code: string = 'ERR_WASM_LOAD';
   override name = 'WasmLoadError';
 }
 

@@ -3,6 +3,7 @@
 // choice, and the reporter that prints a progress line on a terminal (rewritten in place) or one
 // JSON object per line with --json.
 
+import { UsageError } from '../args.js';
 import { readTextFile } from '../../io/read-node.js';
 import { parseArgs } from 'node:util';
 import type { Readable } from 'node:stream';
@@ -19,10 +20,8 @@ export interface CliIO {
 }
 export const stdio: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), tty: process.stdout.isTTY === true };
 
-/** A usage error: the command prints it with the usage text and exits 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+// the CLI's one UsageError: the command prints it with the usage text and exits 2
+export { UsageError };
 
 type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
 export type Values = Record<string, string | boolean | undefined>;
