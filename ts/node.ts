@@ -6,3 +6,4 @@ export { saveTrainingCheckpoint, loadModelDir, loadTrainerState, MODEL_FILE, STA
 export { brownText, brownPrefix, brownFiles, brownFileText, untag } from './data/brown.js';
 export { saveModelDir, loadChatModel, saveRewardModelDir, loadRewardModelDir, savePolicyDir } from './align/checkpoint-node.js';
 export { FileTokens, writeTokenFile } from './train/data-node.js';
+export { loadHfDir, saveHfDir, isHfDir, dirReader } from './hf/node.js';

@@ -10,6 +10,10 @@ import { generate, stream } from '../generate/generate.js';
 import type { GenerateOptions } from '../generate/options.js';
 import { loadCheckpoint } from '../model/checkpoint.js';
 import { tokenizerFromJSON } from '../tokenizer/json.js';
+import type { Tokenizer } from '../tokenizer/types.js';
+import type { Backend } from '../backend/backend.js';
+import type { GPT } from '../model/gpt.js';
+import { isHfDir, loadHfDir } from '../hf/node.js';
 
 /** Where the command writes; tests pass their own. */
 export interface SampleIO {
@@ -71,13 +75,12 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
   }
   if (v.stop) opts.stop = v.stop as string[];
 
-  const file = existsSync(v.checkpoint) && statSync(v.checkpoint).isDirectory() ? join(v.checkpoint, 'model.safetensors') : v.checkpoint;
+  const hf = isHfDir(v.checkpoint); // a Hugging Face GPT-2 folder (config.json, model.safetensors)
+  const file = !hf && existsSync(v.checkpoint) && statSync(v.checkpoint).isDirectory() ? join(v.checkpoint, 'model.safetensors') : v.checkpoint;
   if (!existsSync(file)) return fail(io, `no checkpoint at ${JSON.stringify(file)} (expected DIR/model.safetensors)`);
   try {
     const be = await openBackend(backend as CliBackend, (e) => io.err(`glassgpt: wasm unavailable, using js: ${e.message}\n`));
-    const { model, tokenizer: tokJson } = loadCheckpoint(be, new Uint8Array(readFileSync(file)));
-    if (tokJson === undefined) return fail(io, `checkpoint ${JSON.stringify(file)} has no tokenizer in its metadata`);
-    const tokenizer = tokenizerFromJSON(tokJson);
+    const { model, tokenizer } = hf ? await loadHf(be, v.checkpoint) : loadOwn(be, file);
     const t0 = performance.now();
     let result;
     if (v.stream) {
@@ -107,6 +110,18 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
     if (e instanceof GenerateOptionsError) return usage(io, e.message.replace(/^generate: /, ''));
     return fail(io, (e as Error).message);
   }
+}
+
+function loadOwn(be: Backend, file: string): { model: GPT; tokenizer: Tokenizer } {
+  const { model, tokenizer } = loadCheckpoint(be, new Uint8Array(readFileSync(file)));
+  if (tokenizer === undefined) { model.free(); throw new Error(`checkpoint ${JSON.stringify(file)} has no tokenizer in its metadata`); }
+  return { model, tokenizer: tokenizerFromJSON(tokenizer) };
+}
+
+async function loadHf(be: Backend, dir: string): Promise<{ model: GPT; tokenizer: Tokenizer }> {
+  const { model, tokenizer } = await loadHfDir(be, dir);
+  if (tokenizer === undefined) { model.free(); throw new Error(`${JSON.stringify(dir)} has no tokenizer.json or vocab.json + merges.txt`); }
+  return { model, tokenizer };
 }
 
 function usage(io: SampleIO, message: string): number {

@@ -60,12 +60,13 @@ export class GPT {
   dropoutState = { seed: 0, calls: 0 };
 
 
-  /** A freshly initialised GPT (GPT-2 init from `seed`). */
-  constructor(readonly backend: Backend, config: Partial<GPTConfig> = {}, opts: { seed?: number } = {}) {
+  /** A freshly initialised GPT (GPT-2 init from `seed`). `init: false` leaves the weights zero
+   *  for a loader that overwrites them all (GPT-2 small's init takes ~20 s of the load). */
+  constructor(readonly backend: Backend, config: Partial<GPTConfig> = {}, opts: { seed?: number; init?: boolean } = {}) {
     this.config = makeConfig(config);
     const seed = opts.seed ?? 1337;
     this.params = new ParameterStore(backend, parameterSpecs(this.config));
-    initGPT2(this.params, this.config, seed);
+    if (opts.init !== false) initGPT2(this.params, this.config, seed);
     this.dropoutState.seed = (seed ^ 0x5bd1e995) >>> 0;
   }
 

@@ -18,3 +18,4 @@ export { GPT, type GPTOutput, type TokenBatch, type KVCacheBuffers, type CacheOp
 export { makeConfig, parameterSpecs, DEFAULT_CONFIG, ConfigError, type GPTConfig } from './config.js';
 export { initGPT2 } from './init.js';
 export { saveCheckpoint, loadCheckpoint, loadWeights, CheckpointError, type CheckpointOptions } from './checkpoint.js';
+export * from '../hf/index.js';

@@ -7,6 +7,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
+import { isHfDir, loadHfDir } from '../hf/node.js';
 import { writeFileAtomic } from '../io/save-node.js';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint.js';
 import type { GPT } from '../model/gpt.js';
@@ -23,8 +24,13 @@ export async function saveTrainingCheckpoint(dir: string, trainer: Trainer, toke
   await writeFileAtomic(join(dir, MODEL_FILE), saveCheckpoint(trainer.model, { tokenizer: tokenizerJSON, metadata }));
 }
 
-/** The model (and tokenizer JSON) of a checkpoint folder. */
+/** The model (and tokenizer JSON) of a checkpoint folder: glassgpt's, or a Hugging Face GPT-2
+ *  folder (it has config.json; see hf/load.ts). */
 export async function loadModelDir(backend: Backend, dir: string): Promise<{ model: GPT; tokenizer?: string; step: number }> {
+  if (isHfDir(dir)) {
+    const { model, tokenizer } = await loadHfDir(backend, dir);
+    return { model, tokenizer: tokenizer && JSON.stringify(tokenizer.toJSON()), step: 0 };
+  }
   const bytes = await readFile(join(dir, MODEL_FILE)).catch((e) => {
     throw new Error(`no checkpoint in ${dir}: cannot read ${MODEL_FILE} (${(e as Error).message})`);
   });
