@@ -7,7 +7,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { KernelBackend } from '../../ts/backend/kernels.js';
 import { JsBackend } from '../../ts/backend/js/index.js';
 import { saveModelDir } from '../../ts/align/checkpoint-node.js';
 import { exportCommand } from '../../ts/cli/export.js';
@@ -123,5 +124,23 @@ describe('glassgpt sample on an HF folder', () => {
     expect(r.promptTokens).toBe(tokenizer!.encode('the road').length);
     expect(r.tokens).toEqual(want.tokens);
     model.free();
+  });
+
+  it('--weights bf16 decodes through the bf16 copies (as loadHfDir({ weights: "bf16" })); a bad value exits 2', async () => {
+    const tiny = fileURLToPath(new URL('../fixtures/hf/tiny', import.meta.url));
+    let out = '', err = '';
+    const io = { out: (s: string) => { out += s; }, err: (s: string) => { err += s; } };
+    const argv = ['--checkpoint', tiny, '--prompt', 'on the road', '--temperature', '0', '--max-tokens', '6', '--json', '--backend', 'js'];
+    const spy = vi.spyOn(KernelBackend.prototype, 'matvecBf16');
+    expect(await sampleCommand([...argv, '--weights', 'bf16'], io), err).toBe(0);
+    expect(spy).toHaveBeenCalled(); // the bf16 kernels ran, not the f32 ones
+    spy.mockRestore();
+    const { model, tokenizer } = await loadHfDir(be, tiny, { weights: 'bf16' });
+    expect(model.weightDtype).toBe('bf16');
+    const want = await generate(model, tokenizer!, 'on the road', { temperature: 0, maxTokens: 6 });
+    expect(JSON.parse(out).tokens).toEqual(want.tokens);
+    model.free();
+    expect(await sampleCommand([...argv, '--weights', 'f16'], io)).toBe(2);
+    expect(err).toMatch(/--weights must be f32 or bf16, got "f16"/);
   });
 });

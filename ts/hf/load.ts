@@ -9,6 +9,7 @@ import { readSafetensors, type StTensor } from '../io/safetensors.js';
 import { copyWeights } from '../model/checkpoint.js';
 import { parameterSpecs, type GPTConfig } from '../model/config.js';
 import { GPT } from '../model/gpt.js';
+import type { WeightDtype } from '../model/half.js';
 import type { BpeTokenizer } from '../tokenizer/bpe.js';
 import { parseJsonIfString } from '../tokenizer/errors.js';
 import { gptConfigFromHf, HfConfigError } from './config.js';
@@ -58,7 +59,12 @@ export async function readHfConfig(read: ReadFile): Promise<{ config: GPTConfig;
   return { config, eosTokenId, bytes: estimateModelBytes(config) };
 }
 
-export async function loadHfModel(backend: Backend, read: ReadFile): Promise<HfModel> {
+export interface LoadHfOptions {
+  /** 'bf16': decode through bf16 copies of the matrix weights (GPT.setWeightDtype). */
+  weights?: WeightDtype;
+}
+
+export async function loadHfModel(backend: Backend, read: ReadFile, opts: LoadHfOptions = {}): Promise<HfModel> {
   const { config, eosTokenId, bytes } = await readHfConfig(read);
   if (bytes > MAX_PARAM_BYTES) {
     throw new HfFolderError(`config.json describes ${(bytes / 8 / 1e6).toFixed(0)}M parameters: ${(bytes / 2 ** 30).toFixed(1)} GiB with gradients, over the ${MAX_PARAM_BYTES / 2 ** 30} GiB a wasm32 heap leaves for them`);
@@ -77,6 +83,9 @@ export async function loadHfModel(backend: Backend, read: ReadFile): Promise<HfM
     throw e;
   }
   model.eval();
+  if (opts.weights && opts.weights !== 'f32') {
+    try { model.setWeightDtype(opts.weights); } catch (e) { model.free(); throw e; }
+  }
   return { model, tokenizer, dtypes, eosTokenId };
 }
 

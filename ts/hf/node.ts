@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../io/save-node.js';
 import type { GPT } from '../model/gpt.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import { hfFolderFiles } from './export.js';
-import { HfFolderError, loadHfModel, type HfModel } from './load.js';
+import { HfFolderError, loadHfModel, type HfModel, type LoadHfOptions } from './load.js';
 
 // Node's Buffer holds at most 4 GiB, and no GPT-2 shard glassgpt can hold is larger
 const MAX_FILE_BYTES = 2 ** 32 - 1;
@@ -31,9 +31,9 @@ export function dirReader(dir: string) {
   };
 }
 
-export async function loadHfDir(backend: Backend, dir: string): Promise<HfModel> {
+export async function loadHfDir(backend: Backend, dir: string, opts: LoadHfOptions = {}): Promise<HfModel> {
   if (!existsSync(dir)) throw new HfFolderError(`no folder ${JSON.stringify(dir)}`);
-  return loadHfModel(backend, dirReader(dir));
+  return loadHfModel(backend, dirReader(dir), opts);
 }
 
 /** Writes model (and tokenizer) as an HF GPT-2 folder; returns the notes of hfFolderFiles. */

@@ -18,4 +18,6 @@ export { GPT, type GPTOutput, type TokenBatch, type KVCacheBuffers, type CacheOp
 export { makeConfig, parameterSpecs, DEFAULT_CONFIG, ConfigError, type GPTConfig } from './config.js';
 export { initGPT2 } from './init.js';
 export { saveCheckpoint, loadCheckpoint, loadWeights, CheckpointError, type CheckpointOptions } from './checkpoint.js';
+export { HalfWeights, HALF_MAX_ROWS, type WeightDtype } from './half.js';
+export { resizeTokenEmbeddings } from './resize.js';
 export * from '../hf/index.js';
