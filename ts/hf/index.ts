@@ -3,3 +3,4 @@ export { gptConfigFromHf, hfConfigFromGpt, HfConfigError, type HfGpt2Config } fr
 export { fromTokenizerJson, fromVocabMerges, hfTokenizerFiles } from './tokenizer.js';
 export { loadHfModel, readHfConfig, estimateModelBytes, HfFolderError, MAX_PARAM_BYTES, type ReadFile, type HfModel, type LoadHfOptions } from './load.js';
 export { hfFolderFiles, CHAR_TOKENIZER_FILE, type HfExport } from './export.js';
+export { readerFromFiles, readerFromUrl, MAX_BROWSER_FILE_BYTES } from './sources.js';
