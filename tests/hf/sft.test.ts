@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { JsBackend } from '../../ts/backend/js/index.js';
 import { loadChatModel } from '../../ts/align/checkpoint-node.js';
 import { sftCommand } from '../../ts/cli/align/sft.js';
+import { dpoCommand } from '../../ts/cli/align/dpo.js';
 import { exportCommand } from '../../ts/cli/export.js';
 import { loadHfDir } from '../../ts/hf/node.js';
 import { resizeTokenEmbeddings } from '../../ts/model/resize.js';
@@ -66,6 +67,19 @@ describe('SFT of an HF GPT-2 folder', () => {
     const want = be.scope(() => noGrad(() => model.forward(ids).logits.toArray()));
     const c = compare(reference(hf, ids).get('logits')!.data, want, 1e-5, 1e-6);
     expect(c.worst, `max |Δ| ${c.maxAbs}`).toBeLessThanOrEqual(1);
+    model.free();
+  });
+
+  it('glassgpt dpo --checkpoint HF_DIR runs on chosen/rejected pairs and saves a loadable chat model', async () => {
+    const data = join(root, 'dpo.jsonl');
+    const rows = [['the', 'road', 'it'], ['on the', 'road', 'is is'], ['she', 'is on it', 'the the']];
+    writeFileSync(data, Array.from({ length: 6 }, (_, i) => JSON.stringify({ prompt: rows[i % 3][0], chosen: rows[i % 3][1], rejected: rows[i % 3][2] })).join('\n'));
+    const out = join(root, 'dpo');
+    const r = await cli(dpoCommand, '--checkpoint', TINY, '--data', data, '--out', out, '--steps', '8', '--batch-size', '3', '--json', '--backend', 'js');
+    expect(r.code, r.err).toBe(0);
+    const { model, tokenizer } = await loadChatModel(be, out);
+    expect(model.config.vocabSize).toBe(303);
+    expect(tokenizer.specialTokens.get('<|end|>')).toBe(302);
     model.free();
   });
 });
