@@ -34,7 +34,11 @@ describe('HF folders from a page', () => {
     expect(await logits(read)).toEqual(want);
   });
   it('two folders picked at once, or a file over the limit, are refused before reading', async () => {
-    expect(() => readerFromFiles([...picked(), new File(['{}'], 'other/config.json')])).toThrow(/two files are called "config.json"/);
+    expect(() => readerFromFiles([...picked(), new File(['{}'], 'other/config.json')])).toThrow(/two files are called "config.json" at the same depth/);
+    // deeper duplicates (an HF repository's onnx/config.json) lose to the top-level file
+    const deeper = Object.assign(new File(['not json'], 'config.json'), { webkitRelativePath: 'tiny/onnx/config.json' });
+    const top = picked().map((f) => Object.assign(new File([f], f.name.split('/').pop()!), { webkitRelativePath: f.name }));
+    expect(JSON.parse(new TextDecoder().decode(await readerFromFiles([deeper, ...top])('config.json'))).n_layer).toBe(2);
     const read = readerFromFiles(picked(), 1000);
     await expect(read('model-00001-of-00002.safetensors')).rejects.toThrow(/model-00001-of-00002.safetensors is \d+ bytes, over the 1000-byte limit/);
     expect(await read('tokenizer.json')).toBeUndefined();

@@ -9,17 +9,20 @@ import { HfFolderError, type ReadFile } from './load.js';
 export const MAX_BROWSER_FILE_BYTES = 2 ** 31 - 1;
 
 /** Files by their base name (a folder picker gives "gpt2/config.json" as webkitRelativePath;
- *  the base name is what the folder's index and loader ask for). Two files of one name are an
- *  error: the picker was given two folders. */
+ *  the base name is what the folder's index and loader ask for). Of two files with one name the
+ *  one nearer the picked folder's top wins (an HF repository keeps e.g. onnx/config.json beside
+ *  config.json); two at the same depth are an error: the picker was given two model folders. */
 export function readerFromFiles(files: Iterable<File>, maxBytes = MAX_BROWSER_FILE_BYTES): ReadFile {
-  const byName = new Map<string, File>();
+  const byName = new Map<string, { f: File; depth: number }>();
   for (const f of files) {
-    const name = f.name.split('/').pop()!;
-    if (byName.has(name)) throw new HfFolderError(`two files are called "${name}": pick one model folder`);
-    byName.set(name, f);
+    const path = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
+    const parts = path.split('/'), name = parts[parts.length - 1], depth = parts.length;
+    const seen = byName.get(name);
+    if (seen && seen.depth === depth) throw new HfFolderError(`two files are called "${name}" at the same depth: pick one model folder`);
+    if (!seen || depth < seen.depth) byName.set(name, { f, depth });
   }
   return async (name) => {
-    const f = byName.get(name);
+    const f = byName.get(name)?.f;
     if (!f) return undefined;
     if (f.size > maxBytes) throw new HfFolderError(`${name} is ${f.size} bytes, over the ${maxBytes}-byte limit of one file here`);
     return new Uint8Array(await f.arrayBuffer());
