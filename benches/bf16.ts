@@ -4,8 +4,13 @@
 // the ratio quoted is the median of per-round ratios. Napkin math as generate.ts: bytes read per
 // token ÷ copy bandwidth. Also the logits of a prompt under both: max |Δ| and argmax agreement.
 //
-//   npx tsx benches/bf16.ts [--rounds 5] [--new 64] [--json]
+//   npx tsx benches/bf16.ts [--rounds 5] [--new 64] [--json] [--pytorch]
+//
+// --pytorch: each round also runs benches/reference/decode.py once (same shape, f32, 1 thread,
+// prompt 64, 128 new tokens), so the bf16 ÷ PyTorch ratio is per round too.
 
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBackend } from '../ts/backend/index.js';
 import { CachedStepper } from '../ts/generate/cached-stepper.js';
@@ -38,8 +43,15 @@ function copyBandwidth(): number {
   return (n * 4) / (median(times) / 1000);
 }
 
+function pytorchRound(): number | null {
+  const script = fileURLToPath(new URL('./reference/decode.py', import.meta.url));
+  const r = spawnSync('/usr/bin/python3', [script, '--model', 'gpt2-small', '--rounds', '1', '--warmup', '4', '--json'], { encoding: 'utf8' });
+  if (r.status !== 0) { console.error(`pytorch reference failed: ${r.stderr.trim().split('\n').at(-1)}`); return null; }
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!).tokens_per_s;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' }, new: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { rounds: { type: 'string' }, new: { type: 'string' }, json: { type: 'boolean' }, pytorch: { type: 'boolean' } } });
   const rounds = Number(values.rounds ?? 5), NEW = Number(values.new ?? 64);
   const out = (o: object) => console.log(values.json ? JSON.stringify({ bench: 'bf16', ...o }) : Object.entries(o).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(4) : v}`).join(' '));
   const be = await createBackend('wasm');
@@ -60,13 +72,17 @@ async function main(): Promise<void> {
   out({ logitsMaxAbsDiff: maxAbs, logitsRms: Math.sqrt(sq / a.length), argmaxAgree: `${agree}/12` });
 
   [f32, bf16].forEach((m) => decodeRun(m, prompt, 4)); // warm up
-  const rate: Record<'f32' | 'bf16', number[]> = { f32: [], bf16: [] }, copy: number[] = [];
+  const rate: Record<'f32' | 'bf16' | 'pytorch', number[]> = { f32: [], bf16: [], pytorch: [] }, copy: number[] = [];
   for (let r = 0; r < rounds; r++) {
     for (const name of r % 2 ? ['bf16', 'f32'] as const : ['f32', 'bf16'] as const) {
       rate[name].push(decodeRun(name === 'f32' ? f32 : bf16, prompt, NEW));
       out({ round: r, weights: name, tokensPerS: rate[name][r] });
     }
     copy.push(copyBandwidth());
+    if (values.pytorch) {
+      const p = pytorchRound();
+      if (p !== null) { rate.pytorch.push(p); out({ round: r, weights: 'pytorch-f32', tokensPerS: p }); }
+    }
   }
   // bytes per token: every weight once (bf16: the four matrices per block and wte at 2 bytes,
   // the rest at 4; wpe: one row), plus K and V of the cached positions (mean PROMPT + NEW/2)
@@ -82,6 +98,9 @@ async function main(): Promise<void> {
     ratioRange: `${Math.min(...rate.bf16.map((x, i) => x / rate.f32[i])).toFixed(2)}–${Math.max(...rate.bf16.map((x, i) => x / rate.f32[i])).toFixed(2)}`,
     mbPerTokenF32: bytes.f32 / 1e6, mbPerTokenBf16: bytes.bf16 / 1e6, copyGBps: median(copy) / 1e9, f32BandwidthFraction: frac('f32'), bf16BandwidthFraction: frac('bf16'),
   });
+  if (rate.pytorch.length === rounds) {
+    out({ summary: 'pytorch', pytorch: median(rate.pytorch), bf16OverPytorch: median(rate.bf16.map((x, i) => x / rate.pytorch[i])), f32OverPytorch: median(rate.f32.map((x, i) => x / rate.pytorch[i])) });
+  }
   f32.free(); bf16.free();
 }
 
