@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { JsBackend } from '../../ts/backend/js/index.js';
 import { gptConfigFromHf } from '../../ts/hf/config.js';
-import { loadHfModel, type ReadFile } from '../../ts/hf/load.js';
+import { loadHfModel, maxWeightBytes, type ReadFile } from '../../ts/hf/load.js';
 import { fromTokenizerJson, hfTokenizerFiles } from '../../ts/hf/tokenizer.js';
 import { fromGpt2Files } from '../../ts/tokenizer/gpt2.js';
 
@@ -82,6 +82,12 @@ describe('the folder', () => {
     await expect(load(m)).rejects.toThrow(/no model.safetensors or model.safetensors.index.json in the folder$/);
     m.set('pytorch_model.bin', new Uint8Array(4));
     await expect(load(m)).rejects.toThrow(/pytorch_model.bin is a pickle/);
+  });
+  it('weight files larger than the config can use are refused before they are decoded', async () => {
+    const m = files();
+    const big = new Uint8Array(maxWeightBytes(gptConfigFromHf(GOOD).config) + 1);
+    m.set('model-00002-of-00002.safetensors', big);
+    await expect(load(m)).rejects.toThrow(/the weight files reach \d+ bytes at "model-00002-of-00002.safetensors", more than the \d+ a GPT-2 of this config.json can use/);
   });
   it('no config.json', async () => {
     const m = files();

@@ -73,7 +73,7 @@ export async function loadHfModel(backend: Backend, read: ReadFile, opts: LoadHf
   if (tokenizer && tokenizer.vocabSize > config.vocabSize) {
     throw new HfFolderError(`the tokenizer has ${tokenizer.vocabSize} tokens, config.json vocab_size=${config.vocabSize} is smaller`);
   }
-  const tensors = await readWeights(read);
+  const tensors = await readWeights(read, maxWeightBytes(config));
   const dtypes = [...new Set([...tensors.values()].map((t) => t.dtype))].sort();
   const model = new GPT(backend, config, { init: false }); // copyWeights writes every parameter
   try {
@@ -89,8 +89,24 @@ export async function loadHfModel(backend: Backend, read: ReadFile, opts: LoadHf
   return { model, tokenizer, dtypes, eosTokenId };
 }
 
-/** Every tensor of the folder: one model.safetensors, or the shards an index names. */
-async function readWeights(read: ReadFile): Promise<Map<string, StTensor>> {
+/** The most weight-file bytes a GPT-2 of `config` can need: every parameter at 4 bytes, the
+ *  lm_head written out, the causal-mask buffers old GPT-2 files carry (attn.bias [1, 1, P, P] and
+ *  masked_bias per layer, F32), and room for headers. Reading more means tensors the model cannot
+ *  use, which would be widened to f32 in memory before being refused. */
+export function maxWeightBytes(config: GPTConfig): number {
+  const P = config.blockSize;
+  return estimateModelBytes(config) / 2 + 4 * config.vocabSize * config.nEmbd + config.nLayer * (4 * P * P + 64) + 16 * 2 ** 20;
+}
+
+/** Every tensor of the folder: one model.safetensors, or the shards an index names; at most
+ *  `limit` bytes of files are read. */
+async function readWeights(read: ReadFile, limit: number): Promise<Map<string, StTensor>> {
+  let total = 0;
+  const counted = (name: string, bytes: Uint8Array) => {
+    total += bytes.length;
+    if (total > limit) throw new HfFolderError(`the weight files reach ${total} bytes at "${name}", more than the ${limit} a GPT-2 of this config.json can use`);
+    return bytes;
+  };
   const index = await read(INDEX_FILE);
   if (!index) {
     const single = await read(WEIGHTS_FILE);
@@ -98,14 +114,14 @@ async function readWeights(read: ReadFile): Promise<Map<string, StTensor>> {
       const hint = (await read('pytorch_model.bin')) ? ' (pytorch_model.bin is a pickle, which is not read: convert it with safetensors first)' : '';
       throw new HfFolderError(`no ${WEIGHTS_FILE} or ${INDEX_FILE} in the folder${hint}`);
     }
-    return readSafetensors(single).tensors;
+    return readSafetensors(counted(WEIGHTS_FILE, single)).tensors;
   }
   const weightMap = parseIndex(index);
   const tensors = new Map<string, StTensor>();
   for (const file of new Set(weightMap.values())) {
     const bytes = await read(file);
     if (!bytes) throw new HfFolderError(`${INDEX_FILE} names the shard "${file}", which is not in the folder`);
-    for (const [name, t] of readSafetensors(bytes).tensors) {
+    for (const [name, t] of readSafetensors(counted(file, bytes)).tensors) {
       const want = weightMap.get(name);
       if (want !== file) throw new HfFolderError(`shard "${file}" holds "${name}", which ${INDEX_FILE} ${want ? `puts in "${want}"` : 'does not list'}`);
       tensors.set(name, t);
