@@ -9,3 +9,4 @@ export { brownText, brownPrefix, brownFiles, brownFileText, untag } from './data
 export { MissingPackageError } from './data/packages.js';
 export { saveModelDir, loadChatModel, saveRewardModelDir, loadRewardModelDir, savePolicyDir } from './align/checkpoint-node.js';
 export { FileTokens, writeTokenFile } from './train/data-node.js';
+export { loadHfDir, saveHfDir, isHfDir, dirReader } from './hf/node.js';

@@ -51,7 +51,7 @@ describe('safetensors', () => {
     ['a header that is not JSON', () => craft('{"a": [1, 2', 0), /not valid UTF-8 JSON/],
     ['a header that is not UTF-8', () => { const b = craft('{"a":1} '); b[10] = 0xff; return b; }, /not valid UTF-8 JSON/],
     ['a header that is an array', () => craft([1, 2]), /must be a JSON object/],
-    ['an unsupported dtype', () => craft({ x: t('F16', [2], [0, 4]) }, 4), /dtype "F16" is not supported/],
+    ['an unsupported dtype', () => craft({ x: t('F64', [2], [0, 4]) }, 4), /dtype "F64" is not supported/],
     ['a negative dimension', () => craft({ x: t('F32', [-1, 4], [0, 16]) }, 16), /not a list of non-negative integers/],
     ['a fractional dimension', () => craft({ x: t('F32', [1.5], [0, 4]) }, 4), /not a list of non-negative integers/],
     ['a giant shape over few bytes', () => craft({ x: t('F32', [1e9, 1e9], [0, 8]) }, 8), /needs .* bytes, data_offsets span 8/],

@@ -12,7 +12,11 @@ import type { Backend } from '../backend/backend.js';
 import { writeFileAtomic } from '../io/save-node.js';
 import { saveCheckpoint } from '../model/checkpoint.js';
 import type { GPT } from '../model/gpt.js';
+import { isHfDir } from '../hf/node.js';
+import { resizeTokenEmbeddings } from '../model/resize.js';
+import { BpeTokenizer } from '../tokenizer/bpe.js';
 import { tokenizerFromJSON } from '../tokenizer/json.js';
+import { CHAT_TOKENS } from '../tokenizer/special.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import { loadModelDir, MODEL_FILE } from '../train/checkpoint-node.js';
 import { AlignError } from './errors.js';
@@ -32,9 +36,12 @@ export async function saveModelDir(dir: string, model: GPT, tok: Tokenizer, meta
 /** A chat model and its tokenizer from a checkpoint folder (the tokenizer must have the chat
  *  tokens and fit the model's vocabulary). */
 export async function loadChatModel(be: Backend, dir: string): Promise<{ model: GPT; tokenizer: Tokenizer; metadata: Record<string, string> }> {
-  const { model, tokenizer, metadata } = await loadModelDir(be, dir);
+  const loaded = await loadModelDir(be, dir);
+  const { tokenizer, metadata } = loaded;
+  let { model } = loaded;
   if (tokenizer === undefined) { model.free(); throw new AlignError(`checkpoint ${dir} has no tokenizer in ${MODEL_FILE}; alignment needs the tokenizer it was trained with`); }
-  const tok = tokenizerFromJSON(tokenizer);
+  let tok = tokenizerFromJSON(tokenizer);
+  if (isHfDir(dir)) ({ model, tok } = withChatTokens(model, tok)); // a pretrained GPT-2 has no chat tokens
   if (tok.vocabSize > model.config.vocabSize) { model.free(); throw new AlignError(`checkpoint ${dir}: the tokenizer has ${tok.vocabSize} ids, the model only ${model.config.vocabSize}`); }
   chatIds(tok); // throws naming the missing chat token
   return { model, tokenizer: tok, metadata };
@@ -45,6 +52,18 @@ export async function loadChatModel(be: Backend, dir: string): Promise<{ model: 
 // loader refuses a pair whose ids differ instead of scoring with the wrong head.
 let saves = 0;
 const newSaveId = () => `${Date.now().toString(36)}-${process.pid}-${++saves}`;
+
+/** A Hugging Face model's tokenizer with the chat tokens it lacks added after its ids, and the
+ *  model's vocabulary grown to fit them when needed (resize_token_embeddings). */
+function withChatTokens(model: GPT, tok: Tokenizer): { model: GPT; tok: Tokenizer } {
+  if (CHAT_TOKENS.every((t) => tok.specialTokens.has(t))) return { model, tok };
+  if (!(tok instanceof BpeTokenizer)) return { model, tok };
+  const grown = tok.withSpecialTokens(CHAT_TOKENS);
+  if (grown.vocabSize <= model.config.vocabSize) return { model, tok: grown };
+  const bigger = resizeTokenEmbeddings(model, grown.vocabSize);
+  model.free();
+  return { model: bigger, tok: grown };
+}
 
 export async function saveRewardModelDir(dir: string, rm: RewardModel, metadata: Record<string, string> = {}): Promise<void> {
   const save_id = newSaveId();

@@ -66,6 +66,14 @@ export interface Backend {
    *  both run the same GEMM (below that, matmul runs matrix–vector products). */
   matmulPacked(out: Buf, a: Buf, b: PackedMatrix, bias: Buf | null, m: number, transA: boolean,
     accumulate: boolean): void;
+  /** dst (+ n bf16 values, two per i32 element: a Buf of ⌈n/2⌉ i32) = src [n] rounded to bf16
+   *  (nearest, ties to even): a weight kept at half the bytes for decoding (matvecBf16). */
+  toBf16(dst: Buf, src: Buf, n: number): void;
+  /** out [m, n] (+)= a [m, k] · op(b) + bias with b bf16 from toBf16: [k, n] or, transB,
+   *  [n, k], widened to f32 on the fly (exact), f32 arithmetic. For few rows (decode steps):
+   *  each pair of rows reads b once. bias [n] or null, added once also when accumulating. */
+  matvecBf16(out: Buf, a: Buf, b: Buf, bias: Buf | null, m: number, k: number, n: number,
+    transB: boolean, accumulate: boolean): void;
   /** out[n] (+)= Σ_rows inp[m, n]: the bias gradient of a linear layer. */
   sumRows(out: Buf, inp: Buf, m: number, n: number, accumulate: boolean): void;
 

@@ -10,6 +10,8 @@ type B = boolean;
 export interface Kernels<H> {
   matmul(out: H, a: H, b: H, bias: H | null, batch: number, m: number, k: number, n: number, transA: B, transB: B, accumulate: B): void;
   sumRows(out: H, inp: H, m: number, n: number, accumulate: B): void;
+  toBf16(dst: H, src: H, n: number): void;
+  matvecBf16(out: H, a: H, b: H, bias: H | null, m: number, k: number, n: number, transB: B, accumulate: B): void;
   packMatrix(dst: H, b: H, k: number, n: number, transB: B): void;
   matmulPacked(out: H, a: H, packed: H, bias: H | null, m: number, k: number, n: number, transA: B, accumulate: B): void;
   attentionForward(out: H, att: H, qkv: H, Bn: number, T: number, C: number, Hn: number): void;
@@ -70,6 +72,18 @@ export abstract class KernelBackend<H> extends BaseBackend implements Backend {
     this.arg(f, 'out', out, m * n); this.arg(f, 'a', a, m * k); this.arg(f, 'b', b, this.packedLength(k, n));
     if (bias) this.arg(f, 'bias', bias, n);
     this.k.matmulPacked(this.h(out), this.h(a), this.h(b), this.hn(bias), m, k, n, !!transA, !!accumulate);
+  }
+  toBf16(dst: Buf, src: Buf, n: number): void {
+    this.dims('toBf16', { n });
+    this.arg('toBf16', 'dst', dst, Math.ceil(n / 2), 'i32'); this.arg('toBf16', 'src', src, n);
+    this.k.toBf16(this.h(dst), this.h(src), n);
+  }
+  matvecBf16(out: Buf, a: Buf, b: Buf, bias: Buf | null, m: number, k: number, n: number, transB: B, accumulate: B): void {
+    const f = 'matvecBf16';
+    this.dims(f, { m, k, n });
+    this.arg(f, 'out', out, m * n); this.arg(f, 'a', a, m * k); this.arg(f, 'b', b, Math.ceil(k * n / 2), 'i32');
+    if (bias) this.arg(f, 'bias', bias, n);
+    this.k.matvecBf16(this.h(out), this.h(a), this.h(b), this.hn(bias), m, k, n, !!transB, !!accumulate);
   }
   sumRows(out: Buf, inp: Buf, m: number, n: number, accumulate: B): void {
     this.dims('sumRows', { m, n });

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<Command> }> 
   reward: { about: 'reward train: a reward model from rankings (Bradley–Terry)', load: async () => (await import('./align/index.js')).rewardCommand },
   rlhf: { about: 'optimise a policy against a reward model (--algo ppo|grpo), KL to the reference', load: async () => (await import('./align/index.js')).rlhfCommand },
   dpo: { about: 'direct preference optimisation on chosen/rejected pairs', load: async () => (await import('./align/index.js')).dpoCommand },
+  export: { about: 'export --format hf --checkpoint DIR --out DIR: a Hugging Face GPT-2 folder (transformers loads it)', load: async () => (await import('./export.js')).exportCommand },
   bench: { about: 'benchmarks: bench kernels [--json]', load: async () => (await import('./bench.js')).benchCommand },
 };
 

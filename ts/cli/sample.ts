@@ -11,6 +11,10 @@ import { generate, stream } from '../generate/generate.js';
 import type { GenerateOptions } from '../generate/options.js';
 import { loadCheckpoint } from '../model/checkpoint.js';
 import { tokenizerFromJSON } from '../tokenizer/json.js';
+import type { Tokenizer } from '../tokenizer/types.js';
+import type { Backend } from '../backend/backend.js';
+import type { GPT } from '../model/gpt.js';
+import { isHfDir, loadHfDir } from '../hf/node.js';
 
 /** Where the command writes; tests pass their own. */
 export interface SampleIO {
@@ -31,6 +35,7 @@ const USAGE = `usage: glassgpt sample --checkpoint DIR --prompt TEXT [options]
   --stream               print the text as it is generated
   --json                 one JSON object per line
   --backend js|wasm|wasm-relaxed|auto (default auto)
+  --weights f32|bf16     bf16: decode through 16-bit copies of the matrix weights (~2× on GPT-2 small)
 `;
 
 const FLOATS = { temperature: 'temperature', 'top-p': 'topP', 'min-p': 'minP', 'repetition-penalty': 'repetitionPenalty' } as const;
@@ -44,7 +49,7 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
       args: argv, strict: true, allowPositionals: false, options: {
         checkpoint: { type: 'string' }, prompt: { type: 'string' }, stop: { type: 'string', multiple: true },
         ...Object.fromEntries([...Object.keys(FLOATS), ...Object.keys(INTS)].map((k) => [k, { type: 'string' as const }])),
-        stream: { type: 'boolean' }, json: { type: 'boolean' }, backend: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        stream: { type: 'boolean' }, json: { type: 'boolean' }, backend: { type: 'string' }, weights: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {
@@ -57,6 +62,8 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
   const backend = (v.backend as string | undefined) ?? 'auto';
   const badBackend = backendProblem(backend);
   if (badBackend) return usage(io, badBackend);
+  const weights = (v.weights as string | undefined) ?? 'f32';
+  if (weights !== 'f32' && weights !== 'bf16') return usage(io, `--weights must be f32 or bf16, got ${JSON.stringify(weights)}`);
   const opts: GenerateOptions & Record<string, unknown> = {};
   for (const [flag, key] of Object.entries(FLOATS)) {
     const s = v[flag] as string | undefined;
@@ -72,13 +79,13 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
   }
   if (v.stop) opts.stop = v.stop as string[];
 
-  const file = existsSync(v.checkpoint) && statSync(v.checkpoint).isDirectory() ? join(v.checkpoint, 'model.safetensors') : v.checkpoint;
+  const hf = isHfDir(v.checkpoint); // a Hugging Face GPT-2 folder (config.json, model.safetensors)
+  const file = !hf && existsSync(v.checkpoint) && statSync(v.checkpoint).isDirectory() ? join(v.checkpoint, 'model.safetensors') : v.checkpoint;
   if (!existsSync(file)) return fail(io, `no checkpoint at ${JSON.stringify(file)} (expected DIR/model.safetensors)`);
   try {
     const be = await openBackend(backend as CliBackend, (e) => io.err(`glassgpt: wasm unavailable, using js: ${e.message}\n`));
-    const { model, tokenizer: tokJson } = loadCheckpoint(be, readFileLimited(file, MAX_CHECKPOINT_BYTES, 'checkpoint'));
-    if (tokJson === undefined) return fail(io, `checkpoint ${JSON.stringify(file)} has no tokenizer in its metadata`);
-    const tokenizer = tokenizerFromJSON(tokJson);
+    const { model, tokenizer } = hf ? await loadHf(be, v.checkpoint) : loadOwn(be, file);
+    if (weights === 'bf16') model.setWeightDtype('bf16');
     const t0 = performance.now();
     let result;
     if (v.stream) {
@@ -108,6 +115,18 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
     if (e instanceof GenerateOptionsError) return usage(io, e.message.replace(/^generate: /, ''));
     return fail(io, (e as Error).message);
   }
+}
+
+function loadOwn(be: Backend, file: string): { model: GPT; tokenizer: Tokenizer } {
+  const { model, tokenizer } = loadCheckpoint(be, readFileLimited(file, MAX_CHECKPOINT_BYTES, 'checkpoint'));
+  if (tokenizer === undefined) { model.free(); throw new Error(`checkpoint ${JSON.stringify(file)} has no tokenizer in its metadata`); }
+  return { model, tokenizer: tokenizerFromJSON(tokenizer) };
+}
+
+async function loadHf(be: Backend, dir: string): Promise<{ model: GPT; tokenizer: Tokenizer }> {
+  const { model, tokenizer } = await loadHfDir(be, dir);
+  if (tokenizer === undefined) { model.free(); throw new Error(`${JSON.stringify(dir)} has no tokenizer.json or vocab.json + merges.txt`); }
+  return { model, tokenizer };
 }
 
 function usage(io: SampleIO, message: string): number {

@@ -115,7 +115,9 @@ export function loadWeights(model: GPT, bytes: Uint8Array): void {
   copyWeights(model, readSafetensors(bytes).tensors);
 }
 
-function copyWeights(model: GPT, tensors: Map<string, { dtype: string; shape: number[]; data: Float32Array | Int32Array }>): void {
+/** Copies a checkpoint's tensors (GPT-2 names, with or without "transformer.", F16/BF16 already
+ *  widened by readSafetensors) into `model` after checking names, shapes and values. */
+export function copyWeights(model: GPT, tensors: Map<string, { dtype: string; shape: number[]; data: Float32Array | Int32Array }>): void {
   const be = model.backend;
   // HF's GPT2LMHeadModel prefixes "transformer."; accept both spellings
   const byName = new Map<string, { dtype: string; shape: number[]; data: Float32Array | Int32Array }>();
@@ -129,7 +131,7 @@ function copyWeights(model: GPT, tensors: Map<string, { dtype: string; shape: nu
   if (missing.length) throw new CheckpointError(`checkpoint: missing tensor${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).map((n) => `"${n}"`).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
   for (const [name, t] of model.namedParameters()) {
     const s = byName.get(name)!;
-    if (s.dtype !== 'F32') throw new CheckpointError(`checkpoint: tensor "${name}" has dtype ${s.dtype}, expected F32`);
+    if (!(s.data instanceof Float32Array)) throw new CheckpointError(`checkpoint: tensor "${name}" has dtype ${s.dtype}, expected F32, F16 or BF16`);
     if (s.shape.length !== t.shape.length || s.shape.some((d, i) => d !== t.shape[i])) {
       throw new CheckpointError(`checkpoint: tensor "${name}" has shape [${s.shape.join(', ')}], the config needs [${t.shape.join(', ')}]`);
     }

@@ -15,6 +15,7 @@ import { crossEntropy, IGNORE_INDEX } from '../tensor/loss.js';
 import { ParameterStore } from '../tensor/params.js';
 import { makeConfig, parameterSpecs, type GPTConfig } from './config.js';
 import { initGPT2 } from './init.js';
+import { HalfWeights, type WeightDtype } from './half.js';
 
 /** Token ids: an i32 Tensor [B, T] or rows of numbers (B rows of equal length T). */
 export type TokenBatch = Tensor | readonly (readonly number[])[];
@@ -60,14 +61,32 @@ export class GPT {
   dropoutState = { seed: 0, calls: 0 };
 
 
-  /** A freshly initialised GPT (GPT-2 init from `seed`). */
-  constructor(readonly backend: Backend, config: Partial<GPTConfig> = {}, opts: { seed?: number } = {}) {
+  /** A freshly initialised GPT (GPT-2 init from `seed`). `init: false` leaves the weights zero
+   *  for a loader that overwrites them all (GPT-2 small's init takes ~20 s of the load). */
+  constructor(readonly backend: Backend, config: Partial<GPTConfig> = {}, opts: { seed?: number; init?: boolean } = {}) {
     this.config = makeConfig(config);
     const seed = opts.seed ?? 1337;
     this.params = new ParameterStore(backend, parameterSpecs(this.config));
-    initGPT2(this.params, this.config, seed);
+    if (opts.init !== false) initGPT2(this.params, this.config, seed);
     this.dropoutState.seed = (seed ^ 0x5bd1e995) >>> 0;
   }
+
+  /** bf16 copies of the matrix weights that inference reads (half.ts), or null. */
+  private half: HalfWeights | null = null;
+
+  /** 'bf16' makes bf16 copies of every matrix weight (c_attn, c_proj, c_fc, the tied head) that
+   *  decoding then reads instead of the f32 ones: half the bytes per token. A snapshot, like
+   *  packMatrix: after changing the weights (training), call it again. 'f32' drops the copies. */
+  setWeightDtype(dtype: WeightDtype): void {
+    if (dtype !== 'f32' && dtype !== 'bf16') throw new RangeError(`GPT.setWeightDtype: dtype must be "f32" or "bf16", got ${JSON.stringify(dtype)}`);
+    this.half?.free();
+    this.half = null;
+    if (dtype === 'f32') return;
+    const mats = this.namedParameters().filter(([n]) => /\.(c_attn|c_proj|c_fc)\.weight$/.test(n)).map(([n, t]): [string, Tensor, boolean] => [n, t, false]);
+    this.half = new HalfWeights(this.backend, [...mats, ['wte.weight', this.p('wte.weight'), true]]);
+  }
+
+  get weightDtype(): WeightDtype { return this.half ? 'bf16' : 'f32'; }
 
   train(): this { this.training = true; return this; }
   eval(): this { this.training = false; return this; }
@@ -92,6 +111,7 @@ export class GPT {
 
   /** Releases the parameter buffers. */
   free(): void {
+    this.half?.free();
     this.params.free();
   }
 
@@ -108,7 +128,7 @@ export class GPT {
     if (kv && tgt) throw new ShapeError('GPT.forward: no targets with a KV cache (it is for generation)');
     const { hidden, att, residuals } = this.run(idx, kv);
     const last = kv ? this.lastPositions(hidden) : hidden; // (B, 1, C) when decoding
-    const logits = linearT(last, this.p('wte.weight')); // (B, T, V): the head tied to wte
+    const logits = this.half?.linear('wte.weight', last, null) ?? linearT(last, this.p('wte.weight')); // (B, T, V): the head tied to wte
     const loss = tgt ? crossEntropy(logits, tgt, IGNORE_INDEX) : null;
     return { logits, loss, att, hidden, residuals };
   }
@@ -136,18 +156,23 @@ export class GPT {
     for (let l = 0; l < nLayer; l++) {
       const h = `h.${l}`;
       // x = x + attn(ln_1(x))
-      const qkv = linear(layernorm(x, this.p(`${h}.ln_1.weight`), b(`${h}.ln_1.bias`)),
-        this.p(`${h}.attn.c_attn.weight`), b(`${h}.attn.c_attn.bias`)); // (B, T, 3C)
+      const qkv = this.linear(layernorm(x, this.p(`${h}.ln_1.weight`), b(`${h}.ln_1.bias`)), `${h}.attn.c_attn`); // (B, T, 3C)
       const a = kv ? this.cachedAttention(qkv, kv, l) : attention(qkv, nHead); // out (B, T, C), att (B, nh, T, T|L)
       att.push(a.att);
-      x = add(x, this.drop(linear(a.out, this.p(`${h}.attn.c_proj.weight`), b(`${h}.attn.c_proj.bias`))));
+      x = add(x, this.drop(this.linear(a.out, `${h}.attn.c_proj`)));
       // x = x + mlp(ln_2(x))
-      const hid = gelu(linear(layernorm(x, this.p(`${h}.ln_2.weight`), b(`${h}.ln_2.bias`)),
-        this.p(`${h}.mlp.c_fc.weight`), b(`${h}.mlp.c_fc.bias`))); // (B, T, 4C)
-      x = add(x, this.drop(linear(hid, this.p(`${h}.mlp.c_proj.weight`), b(`${h}.mlp.c_proj.bias`))));
+      const hid = gelu(this.linear(layernorm(x, this.p(`${h}.ln_2.weight`), b(`${h}.ln_2.bias`)), `${h}.mlp.c_fc`)); // (B, T, 4C)
+      x = add(x, this.drop(this.linear(hid, `${h}.mlp.c_proj`)));
       residuals.push(x);
     }
     return { hidden: layernorm(x, this.p('ln_f.weight'), b('ln_f.bias')), att, residuals }; // (B, T, C)
+  }
+
+  /** x · W + b of the Linear (Conv1D) called `prefix`: through its bf16 copy when decoding
+   *  with setWeightDtype('bf16'), else the f32 weight. */
+  private linear(x: Tensor, prefix: string): Tensor {
+    const bias = this.config.bias ? this.p(`${prefix}.bias`) : null;
+    return this.half?.linear(`${prefix}.weight`, x, bias) ?? linear(x, this.p(`${prefix}.weight`), bias);
   }
 
   /** The cache's start position, after checking that it fits this call. */

@@ -13,6 +13,7 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
+import { isHfDir, loadHfDir } from '../hf/node.js';
 import { FileReadError, MAX_CHECKPOINT_BYTES, readFileLimited } from '../io/read-node.js';
 import { syncDir, writeFileAtomic } from '../io/save-node.js';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint.js';
@@ -36,8 +37,13 @@ export async function saveTrainingCheckpoint(dir: string, trainer: Trainer, toke
   await syncDir(dir);
 }
 
-/** The model (and tokenizer JSON) of a checkpoint folder, after recovering an interrupted save. */
+/** The model (and tokenizer JSON) of a checkpoint folder: glassgpt's, after recovering an
+ *  interrupted save, or a Hugging Face GPT-2 folder (it has config.json; see hf/load.ts). */
 export async function loadModelDir(backend: Backend, dir: string): Promise<{ model: GPT; tokenizer?: string; step: number; metadata: Record<string, string> }> {
+  if (isHfDir(dir)) {
+    const { model, tokenizer } = await loadHfDir(backend, dir);
+    return { model, tokenizer: tokenizer && JSON.stringify(tokenizer.toJSON()), step: 0, metadata: {} };
+  }
   await recoverCheckpoint(dir);
   let bytes: Uint8Array;
   try {

@@ -40,6 +40,15 @@ fn u(x: i32) -> usize { x.max(0) as usize }
     let (m, k, n) = (u(m), u(k), u(n));
     matmul::matmul_packed(w(out, m * n), r(a, m * k), r(packed, matmul::packed_len(k, n)), opt(bias, n), m, k, n, trans_a != 0, accumulate != 0)
 }
+#[no_mangle] pub unsafe extern "C" fn to_bf16(dst: *mut u16, src: P, n: i32) {
+    let n = u(n);
+    bf16::to_bf16(if n == 0 { &mut [] } else { std::slice::from_raw_parts_mut(dst, n) }, r(src, n), n)
+}
+#[no_mangle] pub unsafe extern "C" fn matvec_bf16(out: PM, a: P, b: *const u16, bias: P, m: i32, k: i32, n: i32, trans_b: i32, accumulate: i32) {
+    let (m, k, n) = (u(m), u(k), u(n));
+    let b = if k * n == 0 { &[] } else { std::slice::from_raw_parts(b, k * n) };
+    bf16::matvec_bf16(w(out, m * n), r(a, m * k), b, opt(bias, n), m, k, n, trans_b != 0, accumulate != 0)
+}
 #[no_mangle] pub unsafe extern "C" fn sum_rows(out: PM, inp: P, m: i32, n: i32, accumulate: i32) {
     let (m, n) = (u(m), u(n));
     matmul::sum_rows(w(out, n), r(inp, m * n), m, n, accumulate != 0)

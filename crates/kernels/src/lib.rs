@@ -5,6 +5,7 @@ pub mod simd;
 pub mod math;
 pub mod matmul;
 pub mod matvec;
+pub mod bf16;
 pub mod attention;
 pub mod norm;
 pub mod activation;

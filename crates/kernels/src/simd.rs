@@ -31,6 +31,15 @@ mod imp {
         /// # Safety
         /// As `load_at`, for a mutable slice.
         #[inline(always)] pub unsafe fn store_at(self, a: usize) { v128_store(a as *mut v128, self.0) }
+        /// Eight bf16 at byte address `a` widened to two f32 vectors (lanes 0..4, 4..8): each
+        /// 16-bit value becomes the high half of a lane, a zero the low half. Written as the
+        /// interleave of zeros with x (V8 emits one punpcklwd / punpckhwd for it).
+        /// # Safety
+        /// a..a+16 must lie inside one live `[u16]` whose address was exposed by an `as usize` cast.
+        #[inline(always)] pub unsafe fn load_bf16x8_at(a: usize) -> [V; 2] {
+            let (x, z) = (v128_load(a as *const v128), i16x8_splat(0));
+            [V(i16x8_shuffle::<0, 8, 1, 9, 2, 10, 3, 11>(z, x)), V(i16x8_shuffle::<4, 12, 5, 13, 6, 14, 7, 15>(z, x))]
+        }
         #[inline(always)] pub fn store(self, s: &mut [f32]) {
             let a: &mut [f32; 4] = (&mut s[..4]).try_into().unwrap();
             unsafe { v128_store(a.as_mut_ptr() as *mut v128, self.0) }
@@ -106,6 +115,13 @@ mod imp {
         /// As the wasm twin's.
         #[inline(always)] pub unsafe fn splat_at(a: usize) -> V { V([core::ptr::read_unaligned(a as *const f32); 4]) }
         #[inline(always)] pub unsafe fn store_at(self, a: usize) { core::ptr::write_unaligned(a as *mut [f32; 4], self.0) }
+        /// # Safety
+        /// As the wasm twin's.
+        #[inline(always)] pub unsafe fn load_bf16x8_at(a: usize) -> [V; 2] {
+            let h = core::ptr::read_unaligned(a as *const [u16; 8]);
+            let f = |i: usize| f32::from_bits((h[i] as u32) << 16);
+            [V([f(0), f(1), f(2), f(3)]), V([f(4), f(5), f(6), f(7)])]
+        }
         #[inline(always)] pub fn store(self, s: &mut [f32]) { s[..4].copy_from_slice(&self.0) }
         #[inline(always)] pub fn add(self, b: V) -> V { V(lanes!(|i: usize| self.0[i] + b.0[i])) }
         #[inline(always)] pub fn sub(self, b: V) -> V { V(lanes!(|i: usize| self.0[i] - b.0[i])) }

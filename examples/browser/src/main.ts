@@ -80,6 +80,10 @@ function onProgress(p: TrainProgress): void {
     setStatus(`Training: step ${p.step} of ${p.steps}, loss ${p.loss.toFixed(3)}, ${Math.round(p.tokensPerSec).toLocaleString()} tokens/s`);
   } else if (p.event === 'eval' && p.valLoss !== null) {
     chart.addVal(p.step, p.valLoss);
+  } else if (p.event === 'hf') {
+    const n = p.params >= 1e6 ? `${(p.params / 1e6).toFixed(1)} M` : p.params.toLocaleString();
+    $('ckpt-status').textContent = `reading ${n} parameters (${p.nLayer} layers, ${p.nEmbd} wide, ` +
+      `${p.vocabSize.toLocaleString()} tokens): about ${(p.bytes / 1e6).toFixed(1)} MB of memory…`;
   }
 }
 
@@ -188,6 +192,27 @@ input('load').onchange = async () => {
     $('ckpt-status').textContent = `could not load ${file.name}: ${(e as Error).message}`;
   }
 };
+
+input('load-hf').onchange = () => {
+  const files = [...(input('load-hf').files ?? [])];
+  if (files.length) void openHf({ type: 'loadHf', files });
+};
+$('load-hf-url').onclick = () => {
+  const url = input('hf-url').value.trim();
+  if (url) void openHf({ type: 'loadHf', url: new URL(url, location.href).href });
+};
+async function openHf(req: Extract<Request, { type: 'loadHf' }>): Promise<void> {
+  try {
+    const info = await call<ModelInfo & { dtypes: string[] }>(req);
+    trained = true; setBusy(); align.reset();
+    $('ckpt-status').textContent = `opened a Hugging Face GPT-2 folder (${info.dtypes.join(', ')} weights): ` +
+      `${info.params.toLocaleString()} parameters, ${info.vocabSize.toLocaleString()} tokens; decoding from bf16 copies`;
+    document.body.dataset.hf = 'true';
+    await inspect();
+  } catch (e) {
+    $('ckpt-status').textContent = `could not open the folder: ${(e as Error).message}`;
+  }
+}
 
 // ---- start ----
 call<{ backend: string }>({ type: 'init' }).then(({ backend }) => {

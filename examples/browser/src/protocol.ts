@@ -21,6 +21,7 @@ export type Request =
   | { type: 'generate'; prompt: string; temperature: number; topK: number; topP: number; maxTokens: number; seed: number }
   | { type: 'save' }
   | { type: 'load'; bytes: Uint8Array }
+  | { type: 'loadHf'; files?: File[]; url?: string }
   | { type: 'alignSamples'; prompts: string[]; k: number; maxTokens: number; seed: number }
   | { type: 'alignTrain'; records: Ranking[]; steps: number };
 
@@ -28,7 +29,9 @@ export type TrainProgress =
   | { event: 'tokenizer'; vocabSize: number; tokens: number; ms: number }
   | { event: 'step'; step: number; steps: number; loss: number; tokensPerSec: number }
   | { event: 'eval'; step: number; trainLoss: number; valLoss: number | null }
-  | { event: 'reward'; step: number; steps: number; loss: number; accuracy: number };
+  | { event: 'reward'; step: number; steps: number; loss: number; accuracy: number }
+  /** An HF folder's config.json was read: what loading its weights will take. */
+  | { event: 'hf'; params: number; bytes: number; nLayer: number; nEmbd: number; vocabSize: number };
 
 export interface PieceView { id: number; text: string; special: boolean }
 export interface Prob { id: number; text: string; prob: number }

@@ -3,7 +3,7 @@
 // an application would import it.
 import {
   createBackend, GPT, Trainer, MemoryTokens, packTokens, splitTokens, trainBpe, tokenizerFromJSON, saveCheckpoint,
-  loadCheckpoint, tokenPieces, nearestTokens, attentionMaps, nextTokens, logitLens, traceGeneration,
+  loadCheckpoint, loadHfModel, readHfConfig, readerFromFiles, readerFromUrl, tokenPieces, nearestTokens, attentionMaps, nextTokens, logitLens, traceGeneration,
   type Backend, type Tokenizer,
 } from 'glassgpt';
 import type { InspectReply, ModelInfo, Prob, Request, TraceReply, TrainProgress } from './protocol.js';
@@ -105,6 +105,21 @@ const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => 
     model = loaded.model;
     tok = tokenizerFromJSON(loaded.tokenizer);
     return info();
+  },
+
+  async loadHf({ files, url }) {
+    // the size first (from config.json alone), then the weights; decoding reads bf16 copies
+    const read = files ? readerFromFiles(files) : readerFromUrl(url ?? '');
+    const { config, bytes } = await readHfConfig(read);
+    // parameters and gradients at 8 bytes per weight (readHfConfig), bf16 copies at ~2 more
+    progress({ event: 'hf', params: bytes / 8, bytes: bytes * 1.25, nLayer: config.nLayer, nEmbd: config.nEmbd, vocabSize: config.vocabSize });
+    const loaded = await loadHfModel(be, read, { weights: 'bf16' });
+    if (!loaded.tokenizer) { loaded.model.free(); throw new Error('the folder has no tokenizer.json or vocab.json + merges.txt'); }
+    trainer?.stop();
+    model?.free();
+    model = loaded.model;
+    tok = loaded.tokenizer;
+    return { ...info(), dtypes: loaded.dtypes };
   },
 
   alignSamples({ prompts, k, maxTokens, seed }) {

@@ -11,13 +11,20 @@ import { geluForward, geluBackward, softmaxForward, logSoftmaxForward } from './
 import { crossEntropyForward, crossEntropyBackward } from './loss.js';
 import { embeddingForward, embeddingBackward } from './embedding.js';
 import { adamw } from './optim.js';
+import { matvecBf16, toBf16 } from './bf16.js';
 import { add, axpy, mul, mulAccumulate, scale, fill, dropoutForward, sumSquares } from './elementwise.js';
 
 type Arr = Float32Array | Int32Array;
 interface JsBuf extends RawBuf { data: Arr }
 
 // The twins take Float32Array; ids/targets arrive as Int32Array views (checked by dtype).
+// bf16 buffers are i32 Bufs holding two 16-bit values per element: the twins see them as such.
+const u16 = (x: Int32Array) => new Uint16Array(x.buffer, x.byteOffset, 2 * x.length);
+
 export const jsKernels = {
+  toBf16: (dst: Int32Array, src: Float32Array, n: number) => toBf16(u16(dst), src, n),
+  matvecBf16: (out: Float32Array, a: Float32Array, b: Int32Array, bias: Float32Array | null, m: number, k: number, n: number, transB: boolean, accumulate: boolean) =>
+    matvecBf16(out, a, u16(b), bias, m, k, n, transB, accumulate),
   matmul, sumRows, packMatrix, matmulPacked, attentionForward, attentionBackward, kvCacheWrite, attentionDecode,
   layernormForward, layernormBackward, geluForward, geluBackward, softmaxForward,
   logSoftmaxForward, crossEntropyForward, crossEntropyBackward, embeddingForward,

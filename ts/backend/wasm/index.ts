@@ -68,7 +68,7 @@ export class WasmBackend extends KernelBackend<number> {
   protected packedLength(k: number, n: number): number { return (this.exports.matmul_packed_len as (k: number, n: number) => number)(k, n); }
 }
 
-const KERNEL_NAMES = ['matmul', 'sumRows', 'packMatrix', 'matmulPacked', 'attentionForward', 'attentionBackward', 'kvCacheWrite',
+const KERNEL_NAMES = ['matmul', 'sumRows', 'toBf16', 'matvecBf16', 'packMatrix', 'matmulPacked', 'attentionForward', 'attentionBackward', 'kvCacheWrite',
   'attentionDecode', 'layernormForward', 'layernormBackward', 'geluForward', 'geluBackward',
   'softmaxForward', 'logSoftmaxForward', 'crossEntropyForward', 'crossEntropyBackward',
   'embeddingForward', 'embeddingBackward', 'adamw', 'add', 'axpy', 'mul', 'mulAccumulate', 'scale',

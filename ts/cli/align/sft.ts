@@ -30,15 +30,21 @@ export async function sftCommand(argv: string[], io: CliIO = stdio): Promise<num
     const tr = new SFTTrainer(model, tokenizer, data, { steps, batchSize, lr, seed });
     if (tr.skipped > 0) io.err(`warning: ${tr.skipped} of ${data.length} conversations skipped: the model's block of ${model.config.blockSize} tokens cuts off every assistant token\n`);
     const rep = new Reporter(io, v.json === true);
-    let valLoss: number | null = null, loss = NaN;
+    let valLoss: number | null = null, loss = NaN, trained = 0, trainMs = 0;
     for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
       const s = tr.trainStep();
+      trainMs += performance.now() - t0; // the steps only, not the evaluations
       loss = s.loss;
+      trained += s.tokens;
       if (val.length && (s.step % evalInterval === 0 || s.step === steps)) valLoss = sftLoss(model, tokenizer, val);
       rep.progress(s.step, steps, { type: 'step', ...s, valLoss }, { loss: s.loss, ...(valLoss === null ? {} : { val: valLoss }), lr: s.lr.toExponential(1) });
     }
     await saveModelDir(v.out as string, model, tokenizer, { stage: 'sft', step: String(steps) });
-    rep.result({ type: 'done', steps, trainLoss: loss, valLoss, examples: data.length, out: v.out }, `saved ${v.out} (${steps} steps on ${data.length} conversations, loss ${loss.toFixed(3)}${valLoss === null ? '' : `, val ${valLoss.toFixed(3)}`})`);
+    // speed: assistant (target) tokens trained on per second of step time, and seconds per step
+    const speed = { targetTokensPerS: +(trained / (trainMs / 1000)).toFixed(1), secondsPerStep: +(trainMs / 1000 / steps).toFixed(3) };
+    rep.result({ type: 'done', steps, trainLoss: loss, valLoss, examples: data.length, out: v.out, ...speed },
+      `saved ${v.out} (${steps} steps on ${data.length} conversations, loss ${loss.toFixed(3)}${valLoss === null ? '' : `, val ${valLoss.toFixed(3)}`}; ${speed.secondsPerStep} s/step, ${speed.targetTokensPerS} target tokens/s on ${be.name})`);
     tr.free(); model.free();
     return 0;
   });
