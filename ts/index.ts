@@ -5,6 +5,7 @@ export * from './backend/index.js';
 export * from './tokenizer/index.js';
 export * from './tensor/index.js';
 export * from './model/index.js';
+export * from './hf/index.js';
 export * from './io/index.js';
 export * from './train/index.js';
 export * from './generate/index.js';

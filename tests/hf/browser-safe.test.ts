@@ -20,8 +20,8 @@ function walk(entry: string): { files: string[]; bare: string[] } {
 }
 
 describe('browser safety of ts/hf', () => {
-  it('hf/index.ts and model/index.ts reach no node: module and not hf/node.ts', () => {
-    for (const entry of ['hf/index.ts', 'model/index.ts']) {
+  it('hf/index.ts and the main entry reach no node: module and not hf/node.ts', () => {
+    for (const entry of ['hf/index.ts', 'index.ts']) {
       const { files, bare } = walk(join(import.meta.dirname, '..', '..', 'ts', entry));
       expect(files.some((f) => f.endsWith('hf/load.ts'))).toBe(true);
       expect(files.filter((f) => f.endsWith('hf/node.ts'))).toEqual([]);

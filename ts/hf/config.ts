@@ -5,10 +5,12 @@
 // Fields that only matter to training in transformers (dropouts, init range, summary_* heads of
 // the double-heads model, task_specific_params) or to bookkeeping are ignored.
 
+import { GlassgptError } from '../errors.js';
 import { makeConfig, type GPTConfig } from '../model/config.js';
 
 /** A config.json that does not describe a GPT-2 glassgpt can run. */
-export class HfConfigError extends Error {
+export class HfConfigError extends GlassgptError {
+  readonly code: string = 'ERR_HF_CONFIG';
   override name = 'HfConfigError';
 }
 

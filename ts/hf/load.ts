@@ -4,6 +4,7 @@
 // merges.txt. Browser-safe: files come through a `read(name)` callback (fs in hf/node.ts, a
 // file picker or fetch on a page). Sizes are checked from config.json before anything is read.
 
+import { GlassgptError } from '../errors.js';
 import type { Backend } from '../backend/backend.js';
 import { readSafetensors, type StTensor } from '../io/safetensors.js';
 import { copyWeights } from '../model/checkpoint.js';
@@ -19,7 +20,8 @@ import { fromTokenizerJson, fromVocabMerges } from './tokenizer.js';
 export type ReadFile = (name: string) => Promise<Uint8Array | undefined>;
 
 /** A folder whose files do not make a GPT-2 (missing file, bad index, too large). */
-export class HfFolderError extends Error {
+export class HfFolderError extends GlassgptError {
+  readonly code: string = 'ERR_HF_FOLDER';
   override name = 'HfFolderError';
 }
 

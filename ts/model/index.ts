@@ -19,6 +19,5 @@ export { makeConfig, parameterSpecs, DEFAULT_CONFIG, ConfigError, type GPTConfig
 export { initGPT2 } from './init.js';
 export { checkModelFits, checkTrainingFits, parameterElements, activationBytes, HEAP_LIMIT_BYTES, BUFFER_LIMIT_BYTES } from './limits.js';
 export { saveCheckpoint, loadCheckpoint, loadWeights, CheckpointError, type CheckpointOptions } from './checkpoint.js';
-export { HalfWeights, HALF_MAX_ROWS, type WeightDtype } from './half.js';
+export type { WeightDtype } from './half.js';
 export { resizeTokenEmbeddings } from './resize.js';
-export * from '../hf/index.js';
