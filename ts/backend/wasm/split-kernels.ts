@@ -1,0 +1,70 @@
+// Which kernels the threads build splits, and from what size: each entry names the part export
+// (crates/kernels/src/exports_part.rs), its work (multiply-adds or elements touched) and the
+// most parts its cut allows. A call runs as min(threads, work / minWork, maxParts) parts; under
+// two it stays on the calling thread, whose call costs nothing extra. minWork is per added
+// thread, so larger calls use more threads (the design at 8–16 threads: a part never gets less
+// than minWork of work, so a job's wake-up cost stays a small fraction of it).
+//
+// minWork comes from benches/threads-threshold.ts (RESULTS.md): the size where two threads
+// first beat one on this machine, rounded down to a power of two.
+
+import type { ThreadPool } from './threads.js';
+
+type Args = number[];
+interface Split {
+  part: string;
+  /** Work of a call, in the unit minWork is given in. */
+  work(a: Args): number;
+  /** The most parts the cut allows (rows, batch elements, heads …). */
+  maxParts(a: Args): number;
+  minWork: number;
+}
+
+const MAC = 1 << 16; // multiply-adds: a 2-thread matmul gains from ~64 K (benches/RESULTS.md)
+const ELEM = 1 << 14; // elements of an elementwise/row kernel
+
+export const SPLITS: Record<string, Split> = {
+  // (out, a, b, bias, batch, m, k, n, transA, transB, accumulate)
+  matmul: { part: 'matmul_part', work: (a) => a[4] * a[5] * a[6] * a[7], maxParts: (a) => Math.max(a[5], a[7]), minWork: MAC },
+  // (out, att, qkv, B, T, C, H): batch elements
+  attentionForward: { part: 'attention_forward_part', work: (a) => a[3] * a[4] * a[4] * a[5], maxParts: (a) => a[3], minWork: MAC },
+  // (dqkv, dout, qkv, att, B, T, C, H, accumulate)
+  attentionBackward: { part: 'attention_backward_part', work: (a) => a[4] * a[5] * a[5] * a[6], maxParts: (a) => a[4], minWork: MAC },
+  // (out, att, qkv, kCache, vCache, B, C, H, L, maxT): (batch, head) pairs
+  attentionDecode: { part: 'attention_decode_part', work: (a) => a[5] * a[6] * a[8], maxParts: (a) => a[5] * a[7], minWork: MAC },
+  // (out, mean, rstd, inp, weight, bias, N, C)
+  layernormForward: { part: 'layernorm_forward_part', work: (a) => a[6] * a[7], maxParts: (a) => a[6], minWork: ELEM },
+  // (dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C)
+  layernormBackward: { part: 'layernorm_backward_part', work: (a) => a[8] * a[9], maxParts: (a) => a[8], minWork: ELEM },
+  // (out, inp, n)
+  geluForward: { part: 'gelu_forward_part', work: (a) => a[2], maxParts: (a) => Math.ceil(a[2] / 8), minWork: ELEM },
+  // (dinp, inp, out, dout, n, accumulate)
+  geluBackward: { part: 'gelu_backward_part', work: (a) => a[4], maxParts: (a) => Math.ceil(a[4] / 8), minWork: ELEM },
+  // (out, inp, rows, n)
+  softmaxForward: { part: 'softmax_forward_part', work: (a) => a[2] * a[3], maxParts: (a) => a[2], minWork: ELEM },
+  // (losses, logits, targets, N, V, ignoreIndex)
+  crossEntropyForward: { part: 'cross_entropy_forward_part', work: (a) => a[3] * a[4], maxParts: (a) => a[3], minWork: ELEM },
+  // (dlogits, logits, targets, dlosses, N, V, ignoreIndex)
+  crossEntropyBackward: { part: 'cross_entropy_backward_part', work: (a) => a[4] * a[5], maxParts: (a) => a[4], minWork: ELEM },
+  // (param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, t, gradScale)
+  adamw: { part: 'adamw_part', work: (a) => a[4], maxParts: (a) => Math.ceil(a[4] / 8), minWork: ELEM },
+};
+
+/** The part exports, in the order the pool's jobs name them. */
+export const PART_NAMES = Object.values(SPLITS).map((s) => s.part);
+
+/** Replaces each splittable entry of the kernel table `k` (bound exports, called with the
+ *  twin's handles) by one that runs large calls on the pool. `minScale` scales every
+ *  threshold (tests use 0 to split every call, however small). */
+export function splitKernels(k: Record<string, unknown>, pool: ThreadPool, minScale = 1): void {
+  Object.entries(SPLITS).forEach(([name, s], index) => {
+    const whole = k[name] as (...a: unknown[]) => void;
+    const min = s.minWork * minScale;
+    k[name] = (...raw: unknown[]) => {
+      const dims = raw as number[]; // work and maxParts read only the numeric dimensions
+      const parts = Math.min(pool.size, s.maxParts(dims), min > 0 ? Math.floor(s.work(dims) / min) : Infinity);
+      if (parts < 2) return whole(...raw);
+      pool.run(index, raw.map((x) => (x === null ? 0 : +(x as number))), parts); // null bias → 0, booleans → 0/1
+    };
+  });
+}

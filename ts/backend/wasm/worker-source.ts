@@ -1,0 +1,61 @@
+// The code every pool worker runs (threads.ts), kept as a string: a worker is started from it
+// (`new Worker(code, { eval: true })` in Node, a blob: URL in browsers), so no second file has to
+// be found, shipped or bundled, and Node does not have to load TypeScript sources in a worker.
+//
+// The worker instantiates the threads build over the shared memory, takes its own shadow stack
+// (__stack_pointer) and TLS block (__wasm_init_tls: the kernels' thread_local pack panels), says
+// 'ready', then loops: wait for the job counter to move, run its part of the job, count itself
+// done. It never allocates from JS and never posts per job: the control block is enough.
+
+/** Slots of the Int32Array control block (shared with threads.ts). */
+export const CTL = { gen: 0, done: 1, fn: 2, parts: 3, stop: 4, error: 5, nargs: 6 } as const;
+/** Byte offset of the Float64 arguments in the control block, and how many fit. */
+export const ARGS_AT = 64;
+export const MAX_ARGS = 24;
+export const CTL_BYTES = ARGS_AT + 8 * MAX_ARGS;
+/** Loads of the job counter before a worker sleeps in Atomics.wait: consecutive kernels of a
+ *  training step come microseconds apart, and a futex wake costs tens of microseconds. Short,
+ *  because a spinning worker takes a core from whatever else runs. */
+export const SPIN = 4000;
+
+export const WORKER_SOURCE = `
+'use strict';
+const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
+const port = isNode ? require('node:worker_threads').parentPort : self;
+const onMessage = (f) => isNode ? port.once('message', f) : (self.onmessage = (e) => { self.onmessage = null; f(e.data); });
+onMessage((m) => {
+  let ex;
+  try {
+    ex = new WebAssembly.Instance(m.module, { env: { memory: m.memory } }).exports;
+    ex.__stack_pointer.value = m.stackTop;
+    ex.__wasm_init_tls(m.tls);
+  } catch (e) {
+    port.postMessage({ error: String(e && e.message || e) });
+    return;
+  }
+  const fns = m.names.map((n) => ex[n]);
+  const ctl = new Int32Array(m.ctl, 0, 16);
+  const args = new Float64Array(m.ctl, ${ARGS_AT}, ${MAX_ARGS});
+  const me = m.index;
+  let seen = m.gen;
+  port.postMessage({ ready: true });
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctl, ${CTL.gen}) === seen && spins++ < ${SPIN});
+    Atomics.wait(ctl, ${CTL.gen}, seen);
+    seen = Atomics.load(ctl, ${CTL.gen});
+    if (Atomics.load(ctl, ${CTL.stop})) break;
+    const parts = Atomics.load(ctl, ${CTL.parts});
+    if (me >= parts) continue;
+    try {
+      const a = Array.prototype.slice.call(args, 0, Atomics.load(ctl, ${CTL.nargs}));
+      a.push(me, parts);
+      fns[Atomics.load(ctl, ${CTL.fn})].apply(null, a);
+    } catch (e) {
+      Atomics.store(ctl, ${CTL.error}, 1);
+    }
+    if (Atomics.add(ctl, ${CTL.done}, 1) === parts - 2) Atomics.notify(ctl, ${CTL.done});
+  }
+  if (isNode) port.close(); else self.close();
+});
+`;
