@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { backendProblem, openBackend, type CliBackend } from './backend.js';
+import { backendLabel, backendProblem, openBackend, type CliBackend } from './backend.js';
 import { brownText } from '../data/brown.js';
 import { generate } from '../generate/generate.js';
 import { GPT } from '../model/gpt.js';
@@ -55,7 +55,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const evalCost = 1.15; // evaluations and checkpoints take roughly this share on top
   const steps = Math.max(50, Math.min(5000, Math.floor((seconds * 1000) / (msPerStep * evalCost))));
   const model = new GPT(backend, config, { seed: 1337 });
-  say(`model     ${(model.numParams() / 1e6).toFixed(2)} M parameters: 4 layers × 4 heads, 128-wide, context 64 characters (${backend.name} backend)`);
+  say(`model     ${(model.numParams() / 1e6).toFixed(2)} M parameters: 4 layers × 4 heads, 128-wide, context 64 characters (${backendLabel(backend)})`);
   say(`training  ${steps} steps of 12 × 64 characters (about ${Math.round((steps * msPerStep * evalCost) / 1000)} s at ${Math.round(msPerStep)} ms a step)\n`);
 
   const sample = async (m: GPT, t: Tokenizer) => (await generate(m, t, PROMPT, { maxTokens: 160, temperature: 0.8, seed: 42, endTokens: null })).text;

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { backendProblem, openBackend, type CliBackend } from './backend.js';
+import { backendProblem, openBackend, threadsProblem, THREADS_HELP, type CliBackend } from './backend.js';
 import { GenerateOptionsError } from '../generate/errors.js';
 import { generate, stream } from '../generate/generate.js';
 import type { GenerateOptions } from '../generate/options.js';
@@ -30,6 +30,7 @@ const USAGE = `usage: glassgpt sample --checkpoint DIR --prompt TEXT [options]
   --stream               print the text as it is generated
   --json                 one JSON object per line
   --backend js|wasm|wasm-relaxed|auto (default auto)
+  ${THREADS_HELP}
 `;
 
 const FLOATS = { temperature: 'temperature', 'top-p': 'topP', 'min-p': 'minP', 'repetition-penalty': 'repetitionPenalty' } as const;
@@ -43,7 +44,7 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
       args: argv, strict: true, allowPositionals: false, options: {
         checkpoint: { type: 'string' }, prompt: { type: 'string' }, stop: { type: 'string', multiple: true },
         ...Object.fromEntries([...Object.keys(FLOATS), ...Object.keys(INTS)].map((k) => [k, { type: 'string' as const }])),
-        stream: { type: 'boolean' }, json: { type: 'boolean' }, backend: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        stream: { type: 'boolean' }, json: { type: 'boolean' }, backend: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {
@@ -56,6 +57,8 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
   const backend = (v.backend as string | undefined) ?? 'auto';
   const badBackend = backendProblem(backend);
   if (badBackend) return usage(io, badBackend);
+  const badThreads = threadsProblem(v.threads);
+  if (badThreads) return usage(io, badThreads);
   const opts: GenerateOptions & Record<string, unknown> = {};
   for (const [flag, key] of Object.entries(FLOATS)) {
     const s = v[flag] as string | undefined;
@@ -74,7 +77,8 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
   const file = existsSync(v.checkpoint) && statSync(v.checkpoint).isDirectory() ? join(v.checkpoint, 'model.safetensors') : v.checkpoint;
   if (!existsSync(file)) return fail(io, `no checkpoint at ${JSON.stringify(file)} (expected DIR/model.safetensors)`);
   try {
-    const be = await openBackend(backend as CliBackend, (e) => io.err(`glassgpt: wasm unavailable, using js: ${e.message}\n`));
+    const be = await openBackend(backend as CliBackend, (e) => io.err(`glassgpt: wasm unavailable, using js: ${e.message}\n`),
+      v.threads === undefined ? undefined : Number(v.threads));
     const { model, tokenizer: tokJson } = loadCheckpoint(be, new Uint8Array(readFileSync(file)));
     if (tokJson === undefined) return fail(io, `checkpoint ${JSON.stringify(file)} has no tokenizer in its metadata`);
     const tokenizer = tokenizerFromJSON(tokJson);
@@ -97,9 +101,9 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
     const seconds = (performance.now() - t0) / 1000;
     if (v.json) {
       const { text, tokens, logprobs, finishReason, stop, seed, promptTokens } = result;
-      io.out(JSON.stringify({ type: 'result', text, tokens, logprobs, finishReason, stop, seed, promptTokens: promptTokens.length, seconds: +seconds.toFixed(3), backend: be.name }) + '\n');
+      io.out(JSON.stringify({ type: 'result', text, tokens, logprobs, finishReason, stop, seed, promptTokens: promptTokens.length, seconds: +seconds.toFixed(3), backend: be.name, threads: be.threads }) + '\n');
     } else {
-      io.err(`[${result.finishReason}${result.stop !== undefined ? ` ${JSON.stringify(result.stop)}` : ''}, ${result.tokens.length} tokens, ${(result.tokens.length / seconds).toFixed(1)} tokens/s on ${be.name}, seed ${result.seed}]\n`);
+      io.err(`[${result.finishReason}${result.stop !== undefined ? ` ${JSON.stringify(result.stop)}` : ''}, ${result.tokens.length} tokens, ${(result.tokens.length / seconds).toFixed(1)} tokens/s on ${be.name}${be.name === 'js' ? '' : ` (${be.threads} thread${be.threads === 1 ? '' : 's'})`}, seed ${result.seed}]\n`);
     }
     model.free();
     return 0;

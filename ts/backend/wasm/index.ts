@@ -30,6 +30,8 @@ export class WasmBackend extends KernelBackend<number> {
 
   /** Threads the kernels run on: 1, or the pool's size (the calling thread included). */
   readonly threads: number;
+  /** Why fewer threads run than were asked for (e.g. a page without cross-origin isolation), or null. */
+  threadsNotice: string | null = null;
 
   constructor(private readonly exports: Exports, readonly variant: WasmVariant, private pool: ThreadPool | null = null,
     splitScale = 1) {
