@@ -3,7 +3,9 @@
 // with the thresholds off (splitScale 0: every call is split, however small), on odd sizes so
 // the cuts fall inside SIMD groups' leftovers; then a GPT training run and a generation with
 // the thresholds as shipped. Workers never keep the process alive; dispose ends them.
-import { afterAll, describe, expect, it } from 'vitest';
+import { availableParallelism } from 'node:os';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createBackend, DEFAULT_MAX_THREADS } from '../../ts/backend/index.js';
 import type { Backend, Buf } from '../../ts/backend/backend.js';
 import { createWasmBackend, type WasmBackend } from '../../ts/backend/wasm/index.js';
 import { GPT } from '../../ts/model/gpt.js';
@@ -119,6 +121,19 @@ describe('threads build: every split kernel, bit for bit, at 1–4 threads', () 
     }
   });
 
+  it('keeps working after the shared memory grows (workers see the new pages; views are re-made)', async () => {
+    const be = threaded[1];
+    const before = be.heapBytes();
+    const big = be.alloc(24 << 20); // 96 MiB: the memory must grow
+    expect(be.heapBytes()).toBeGreaterThan(before);
+    const want = simd.scope(() => cases['matmul by columns 20×45×300 tA false tB true'](simd));
+    const got = be.scope(() => cases['matmul by columns 20×45×300 tA false tB true'](be));
+    bitsEqual(got[0], want[0], 'after growth');
+    be.view(big)[(24 << 20) - 1] = 5;
+    expect(be.read(big)[(24 << 20) - 1]).toBe(5);
+    be.free(big);
+  });
+
   it('reports its thread count and refuses work after dispose', async () => {
     expect(threaded.map((b) => b.threads)).toEqual([1, 2, 3, 4]);
     const be = await createWasmBackend(undefined, 'threads', { threads: 2, splitScale: 0 });
@@ -163,6 +178,41 @@ describe('threads build: a model, as shipped (default thresholds)', () => {
       expect(got.tokens).toEqual(want.tokens);
       expect(got.logprobs).toEqual(want.logprobs);
       be.dispose();
+    }
+  });
+});
+
+describe('createBackend: threads', () => {
+  it('gives what is asked for, and by default the cores up to DEFAULT_MAX_THREADS', async () => {
+    const three = await createBackend('wasm', { threads: 3 });
+    expect([three.threads, (three as WasmBackend).variant]).toEqual([3, 'threads']);
+    three.dispose();
+    const dflt = await createBackend('wasm');
+    const want = Math.min(availableParallelism(), DEFAULT_MAX_THREADS);
+    expect(dflt.threads).toBe(want);
+    expect((dflt as WasmBackend).variant).toBe(want > 1 ? 'threads' : 'simd');
+    dflt.dispose();
+    const one = await createBackend('wasm', { threads: 1 });
+    expect([one.threads, (one as WasmBackend).variant]).toEqual([1, 'simd']);
+    expect((await createBackend('js')).threads).toBe(1);
+  });
+
+  it('rejects a bad count, and threads with the single-thread builds', async () => {
+    for (const bad of [0, 1.5, -2, NaN]) await expect(createBackend('wasm', { threads: bad })).rejects.toThrow(/whole number ≥ 1/);
+    await expect(createBackend('wasm', { variant: 'relaxed', threads: 2 })).rejects.toThrow(/relaxed build runs on one thread/);
+    await expect(createBackend('wasm', { variant: 'simd', threads: 2 })).rejects.toThrow(/simd build runs on one thread/);
+  });
+
+  it('runs on one thread with a notice, never silently, where shared memory is missing', async () => {
+    vi.stubGlobal('SharedArrayBuffer', undefined);
+    try {
+      const notices: string[] = [];
+      const be = await createBackend('wasm', { threads: 2, onThreadsNotice: (n) => notices.push(n) });
+      expect(be.threads).toBe(1);
+      expect(notices).toEqual([expect.stringMatching(/one thread, not 2: .*SharedArrayBuffer/)]);
+      expect((be as WasmBackend).threadsNotice).toBe(notices[0]);
+    } finally {
+      vi.unstubAllGlobals();
     }
   });
 });

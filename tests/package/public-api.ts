@@ -3,7 +3,7 @@
 // this list in the same commit, and the README where it documents the name.
 export const PUBLIC_API: Record<string, string[]> = {
   backend: [
-    'JsBackend', 'KernelArgumentError', 'WasmBackend', 'WasmLoadError', 'bestVariant', 'createBackend',
+    'DEFAULT_MAX_THREADS', 'JsBackend', 'KernelArgumentError', 'WasmBackend', 'WasmLoadError', 'bestVariant', 'createBackend',
     'init', 'supportsVariant',
   ],
   tensor: [

@@ -3,7 +3,7 @@
 
 import type { Backend } from './backend.js';
 import { JsBackend } from './js/index.js';
-import { createWasmBackend } from './wasm/index.js';
+import { createWasmBackend, type WasmBackend } from './wasm/index.js';
 import { chooseThreads } from './wasm/thread-choice.js';
 import { bestVariant, type WasmSource, type WasmVariant } from './wasm/loader.js';
 
@@ -41,7 +41,15 @@ export async function createBackend(name: BackendName = 'auto', opts: BackendOpt
     const asked = o.threads ?? (o.wasm !== undefined && o.variant === undefined ? 1 : undefined);
     const choice = await chooseThreads(asked, o.variant);
     const variant = choice.variant === 'simd' ? bestVariant() : choice.variant; // bestVariant: a clear error without SIMD
-    const be = await createWasmBackend(o.wasm, variant, { threads: choice.threads });
+    let be: WasmBackend;
+    try {
+      be = await createWasmBackend(o.wasm, variant, { threads: choice.threads });
+    } catch (e) {
+      // threads by default only: a missing or unloadable threads build means one thread, said aloud
+      if (variant !== 'threads' || o.threads !== undefined || o.variant !== undefined) throw e;
+      be = await createWasmBackend(o.wasm, bestVariant());
+      choice.notice = `glassgpt: the kernels run on one thread, not ${choice.threads}: ${(e as Error).message}`;
+    }
     if (choice.notice) {
       be.threadsNotice = choice.notice;
       (o.onThreadsNotice ?? warnOnce)(choice.notice);
