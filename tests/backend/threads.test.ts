@@ -6,21 +6,18 @@
 import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createBackend, DEFAULT_MAX_THREADS } from '../../ts/backend/index.js';
-import type { Backend, Buf } from '../../ts/backend/backend.js';
+import type { Backend } from '../../ts/backend/backend.js';
 import { createWasmBackend, type WasmBackend } from '../../ts/backend/wasm/index.js';
 import { GPT } from '../../ts/model/gpt.js';
 import { Trainer, MemoryTokens, packTokens } from '../../ts/train/index.js';
 import { generate } from '../../ts/generate/index.js';
 import { byteTokenizer, tinyModel } from '../generate/helpers.js';
-import { put, rng } from './helpers.js';
+import { cases } from './thread-cases.js';
 
 const simd = await createWasmBackend(undefined, 'simd');
 const threaded: WasmBackend[] = [];
 for (const t of [1, 2, 3, 4]) threaded.push(await createWasmBackend(undefined, 'threads', { threads: t, splitScale: 0 }));
 afterAll(() => threaded.forEach((b) => b.dispose()));
-
-/** A kernel case: fills its inputs from a seeded RNG, runs, returns every output's contents. */
-type Case = (be: Backend) => (Float32Array | Int32Array)[];
 
 function bitsEqual(got: Float32Array | Int32Array, want: Float32Array | Int32Array, label: string) {
   const g = new Uint32Array(got.buffer, got.byteOffset, got.length), w = new Uint32Array(want.buffer, want.byteOffset, want.length);
@@ -28,89 +25,6 @@ function bitsEqual(got: Float32Array | Int32Array, want: Float32Array | Int32Arr
   for (let i = 0; i < w.length; i++) if (g[i] !== w[i]) expect.fail(`${label}: element ${i} is ${got[i]}, one thread gives ${want[i]}`);
 }
 
-const f = (be: Backend, n: number, seed: number, lo = -1, hi = 1) => put(be, rng(seed).f32(n, lo, hi));
-const out = (be: Backend, bufs: Buf[]) => bufs.map((b) => be.read(b));
-
-const matmulCase = (batch: number, m: number, k: number, n: number, tA: boolean, tB: boolean, acc: boolean, bias: boolean): Case => (be) => {
-  const o = f(be, batch * m * n, 1), a = f(be, batch * m * k, 2), b = f(be, batch * k * n, 3);
-  be.matmul(o, a, b, bias ? f(be, n, 4) : null, batch, m, k, n, tA, tB, acc);
-  return out(be, [o]);
-};
-
-const cases: Record<string, Case> = {};
-for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
-  cases[`matmul by rows 70×33×21 tA ${tA} tB ${tB}`] = matmulCase(1, 70, 33, 21, tA, tB, true, true);
-  cases[`matmul by columns 20×45×300 tA ${tA} tB ${tB}`] = matmulCase(1, 20, 45, 300, tA, tB, false, true);
-}
-cases['matmul few rows (matvec) 3×37×29'] = matmulCase(1, 3, 37, 29, false, false, true, true);
-cases['matmul few rows (matvec) 5×37×29 Bᵀ'] = matmulCase(1, 5, 37, 29, false, true, false, true);
-cases['matmul batched 2×9×17×13'] = matmulCase(2, 9, 17, 13, false, true, false, false);
-cases['matmul k = 0'] = matmulCase(1, 6, 0, 10, false, false, true, true);
-for (const [C, H] of [[24, 3], [20, 2]] as const) { // head size 8 (the direct kernels) and 10 (the GEMM route)
-  const B = 3, T = 13;
-  cases[`attentionForward C ${C} H ${H}`] = (be) => {
-    const o = f(be, B * T * C, 1), att = f(be, B * H * T * T, 2), qkv = f(be, B * T * 3 * C, 3);
-    be.attentionForward(o, att, qkv, B, T, C, H);
-    return out(be, [o, att]);
-  };
-  for (const acc of [false, true]) {
-    cases[`attentionBackward C ${C} H ${H} accumulate ${acc}`] = (be) => {
-      const o = be.alloc(B * T * C), att = be.alloc(B * H * T * T), qkv = f(be, B * T * 3 * C, 3);
-      be.attentionForward(o, att, qkv, B, T, C, H);
-      const dqkv = f(be, B * T * 3 * C, 4), dout = f(be, B * T * C, 5);
-      be.attentionBackward(dqkv, dout, qkv, att, B, T, C, H, acc);
-      return out(be, [dqkv]);
-    };
-  }
-}
-cases['attentionDecode B 2 C 24 H 3 L 7'] = (be) => {
-  const [B, C, H, L, maxT] = [2, 24, 3, 7, 9];
-  const o = f(be, B * C, 1), att = f(be, B * H * L, 2), qkv = f(be, B * 3 * C, 3);
-  const kc = f(be, B * maxT * C, 4), vc = f(be, B * maxT * C, 5);
-  be.attentionDecode(o, att, qkv, kc, vc, B, C, H, L, maxT);
-  return out(be, [o, att]);
-};
-for (const bias of [false, true]) {
-  const [N, C] = [11, 22];
-  cases[`layernormForward bias ${bias}`] = (be) => {
-    const o = f(be, N * C, 1), mean = f(be, N, 2), rstd = f(be, N, 3);
-    be.layernormForward(o, mean, rstd, f(be, N * C, 4, -3, 3), f(be, C, 5), bias ? f(be, C, 6) : null, N, C);
-    return out(be, [o, mean, rstd]);
-  };
-  cases[`layernormBackward bias ${bias}`] = (be) => {
-    const x = f(be, N * C, 4, -3, 3), w = f(be, C, 5), mean = be.alloc(N), rstd = be.alloc(N);
-    be.layernormForward(be.alloc(N * C), mean, rstd, x, w, null, N, C);
-    const dinp = f(be, N * C, 7), dw = f(be, C, 8), db = f(be, C, 9);
-    be.layernormBackward(dinp, dw, bias ? db : null, f(be, N * C, 10), x, w, mean, rstd, N, C);
-    return out(be, [dinp, dw, db]);
-  };
-}
-cases['geluForward n 1003'] = (be) => { const o = f(be, 1003, 1); be.geluForward(o, f(be, 1003, 2, -6, 6), 1003); return out(be, [o]); };
-cases['geluForward in place n 1003'] = (be) => { const x = f(be, 1003, 2, -6, 6); be.geluForward(x, x, 1003); return out(be, [x]); };
-for (const acc of [false, true]) {
-  cases[`geluBackward accumulate ${acc}`] = (be) => {
-    const n = 1003, x = f(be, n, 2, -6, 6), y = be.alloc(n), d = f(be, n, 3);
-    be.geluForward(y, x, n);
-    be.geluBackward(d, x, y, f(be, n, 4), n, acc);
-    return out(be, [d]);
-  };
-}
-cases['softmaxForward 7×45'] = (be) => { const o = f(be, 315, 1); be.softmaxForward(o, f(be, 315, 2, -5, 5), 7, 45); return out(be, [o]); };
-cases['softmaxForward in place 7×45'] = (be) => { const x = f(be, 315, 2, -5, 5); be.softmaxForward(x, x, 7, 45); return out(be, [x]); };
-const targets = (be: Backend, N: number, V: number) => { const t = rng(5).int(N, V); t[2] = -100; return put(be, t); };
-cases['crossEntropyForward 9×37'] = (be) => {
-  const l = f(be, 9, 1); be.crossEntropyForward(l, f(be, 9 * 37, 2, -4, 4), targets(be, 9, 37), 9, 37, -100); return out(be, [l]);
-};
-cases['crossEntropyBackward 9×37'] = (be) => {
-  const d = f(be, 9 * 37, 1);
-  be.crossEntropyBackward(d, f(be, 9 * 37, 2, -4, 4), targets(be, 9, 37), f(be, 9, 3), 9, 37, -100);
-  return out(be, [d]);
-};
-cases['adamw n 1003'] = (be) => {
-  const n = 1003, p = f(be, n, 1), m = f(be, n, 3, -0.1, 0.1), v = f(be, n, 4, 0, 0.01);
-  be.adamw(p, f(be, n, 2), m, v, n, 1e-3, 0.9, 0.95, 1e-8, 0.1, 3, 0.7);
-  return out(be, [p, m, v]);
-};
 
 describe('threads build: every split kernel, bit for bit, at 1–4 threads', () => {
   it.each(Object.keys(cases))('%s', (name) => {
