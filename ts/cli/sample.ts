@@ -106,6 +106,7 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
       io.err(`[${result.finishReason}${result.stop !== undefined ? ` ${JSON.stringify(result.stop)}` : ''}, ${result.tokens.length} tokens, ${(result.tokens.length / seconds).toFixed(1)} tokens/s on ${be.name}${be.name === 'js' ? '' : ` (${be.threads} thread${be.threads === 1 ? '' : 's'})`}, seed ${result.seed}]\n`);
     }
     model.free();
+    be.dispose();
     return 0;
   } catch (e) {
     if (e instanceof GenerateOptionsError) return usage(io, e.message.replace(/^generate: /, ''));

@@ -147,6 +147,7 @@ async function train(v: Record<string, string | boolean | undefined>): Promise<n
     }
   } finally {
     process.off('SIGINT', stop);
+    backend.dispose(); // ends the kernel threads (they never hold the process, but they hold memory)
   }
   return 0;
 }
