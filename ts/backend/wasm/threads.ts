@@ -97,7 +97,7 @@ export class ThreadPool {
           const e = (m as { error?: string }).error;
           if (e) reject(new Error(`a glassgpt kernel worker could not start: ${e}`)); else resolve();
         })));
-        w.post({ module, memory: ex.memory, ctl: pool.ctl.buffer, index: i, gen: 0, names,
+        w.post({ module, memory: ex.memory, ctl: pool.ctl.buffer, index: i, gen: 0, names, workers: threads - 1,
           stackTop: stack + STACK_BYTES, tls: tlsBlock(ex) });
       }
       await Promise.all(ready);
@@ -109,7 +109,8 @@ export class ThreadPool {
   }
 
   /** Runs export `fn` (an index into `names`) as `parts` parts, 1 < parts ≤ size: workers
-   *  1 … parts−1 take theirs, this thread part 0; returns when all are done. */
+   *  1 … parts−1 take theirs, this thread part 0; returns when every worker has seen the job
+   *  (those without a part only count themselves), so the next job's writes race no reader. */
   run(fn: number, args: readonly number[], parts: number): void {
     const { ctl } = this;
     if (this.workers.length === 0) throw new Error('this backend was disposed: its worker threads have ended');
@@ -119,10 +120,17 @@ export class ThreadPool {
     Atomics.add(ctl, CTL.gen, 1); // publishes the stores above (Atomics are sequentially consistent)
     Atomics.notify(ctl, CTL.gen);
     let failed: unknown = null;
+    const t0 = performance.now();
     try { this.fns[fn](...args, 0, parts); } catch (e) { failed = e; }
-    const want = parts - 1;
+    // The parts are near-equal, so the workers finish about when this thread does. A worker that
+    // has not answered long after (10× this thread's part, and a minute) is a bug in this
+    // protocol, not a slow kernel: an error, not a process that hangs.
+    const want = this.workers.length, t1 = performance.now(), limit = t1 + Math.max(60_000, 10 * (t1 - t0));
     for (let d = Atomics.load(ctl, CTL.done); d !== want; d = Atomics.load(ctl, CTL.done)) {
-      if (this.canWait) Atomics.wait(ctl, CTL.done, d);
+      if (this.canWait) Atomics.wait(ctl, CTL.done, d, 1000);
+      if (d > want || performance.now() > limit) {
+        throw new Error(`glassgpt kernel threads: ${d} of ${want} workers answered ${this.names[fn]} (job ${Atomics.load(ctl, CTL.gen)}); the pool is stuck`);
+      }
     }
     if (failed) throw failed;
     if (Atomics.exchange(ctl, CTL.error, 0)) throw new Error(`a kernel worker failed in ${this.names[fn]} (a trap: out-of-bounds memory?)`);

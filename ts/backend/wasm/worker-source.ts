@@ -4,8 +4,13 @@
 //
 // The worker instantiates the threads build over the shared memory, takes its own shadow stack
 // (__stack_pointer) and TLS block (__wasm_init_tls: the kernels' thread_local pack panels), says
-// 'ready', then loops: wait for the job counter to move, run its part of the job, count itself
-// done. It never allocates from JS and never posts per job: the control block is enough.
+// 'ready', then loops: wait for the job counter to move, run its part of the job (if the job has
+// one for it), count itself done. Every worker counts itself done on every job, parts or not, so
+// the caller's next job is written only when no worker still reads the last one; and a wake-up
+// that finds the counter unmoved is not a job (V8 may return from Atomics.wait early: a worker
+// that took such a wake-up for a job re-ran the last one and counted itself twice, which left
+// the caller waiting forever, at step 96 of a training run). It never allocates from JS and
+// never posts per job: the control block is enough.
 
 /** Slots of the Int32Array control block (shared with threads.ts). */
 export const CTL = { gen: 0, done: 1, fn: 2, parts: 3, stop: 4, error: 5, nargs: 6 } as const;
@@ -40,21 +45,23 @@ onMessage((m) => {
   let seen = m.gen;
   port.postMessage({ ready: true });
   for (;;) {
-    let spins = 0;
-    while (Atomics.load(ctl, ${CTL.gen}) === seen && spins++ < ${SPIN});
-    Atomics.wait(ctl, ${CTL.gen}, seen);
-    seen = Atomics.load(ctl, ${CTL.gen});
+    let spins = 0, g;
+    while ((g = Atomics.load(ctl, ${CTL.gen})) === seen) {
+      if (spins++ >= ${SPIN}) Atomics.wait(ctl, ${CTL.gen}, seen);
+    }
+    seen = g;
     if (Atomics.load(ctl, ${CTL.stop})) break;
     const parts = Atomics.load(ctl, ${CTL.parts});
-    if (me >= parts) continue;
-    try {
-      const a = Array.prototype.slice.call(args, 0, Atomics.load(ctl, ${CTL.nargs}));
-      a.push(me, parts);
-      fns[Atomics.load(ctl, ${CTL.fn})].apply(null, a);
-    } catch (e) {
-      Atomics.store(ctl, ${CTL.error}, 1);
+    if (me < parts) {
+      try {
+        const a = Array.prototype.slice.call(args, 0, Atomics.load(ctl, ${CTL.nargs}));
+        a.push(me, parts);
+        fns[Atomics.load(ctl, ${CTL.fn})].apply(null, a);
+      } catch (e) {
+        Atomics.store(ctl, ${CTL.error}, 1);
+      }
     }
-    if (Atomics.add(ctl, ${CTL.done}, 1) === parts - 2) Atomics.notify(ctl, ${CTL.done});
+    if (Atomics.add(ctl, ${CTL.done}, 1) === m.workers - 1) Atomics.notify(ctl, ${CTL.done});
   }
   if (isNode) port.close(); else self.close();
 });
