@@ -7,10 +7,12 @@
 // 'ready', then loops: wait for the job counter to move, run its part of the job (if the job has
 // one for it), count itself done. Every worker counts itself done on every job, parts or not, so
 // the caller's next job is written only when no worker still reads the last one; and a wake-up
-// that finds the counter unmoved is not a job (V8 may return from Atomics.wait early: a worker
-// that took such a wake-up for a job re-ran the last one and counted itself twice, which left
-// the caller waiting forever, at step 96 of a training run). It never allocates from JS and
-// never posts per job: the control block is enough.
+// that finds the counter unmoved is not a job. Such wake-ups happen: the caller bumps the counter
+// and then notifies, and when it is preempted in between, a spinning worker sees the bump, runs
+// the job, and is back asleep by the time the late notify wakes it. Taking that wake-up for a
+// job re-ran the last one and counted the worker twice, and the caller waited forever (at step
+// 96 of a training run; tests/backend/threads.test.ts's stress test). It never allocates from JS
+// and never posts per job: the control block is enough.
 
 /** Slots of the Int32Array control block (shared with threads.ts). */
 export const CTL = { gen: 0, done: 1, fn: 2, parts: 3, stop: 4, error: 5, nargs: 6 } as const;
