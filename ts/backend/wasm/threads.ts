@@ -149,7 +149,13 @@ export class ThreadPool {
 /** A worker running WORKER_SOURCE that never keeps a Node process alive (unref). */
 async function spawn(): Promise<PoolWorker> {
   if (isNode) {
-    const { Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
+    // inside try: a browser bundler (esbuild) then lets the Node-only import stay unresolved
+    let Worker: typeof import('node:worker_threads').Worker;
+    try {
+      ({ Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads'));
+    } catch (e) {
+      throw new Error(`node:worker_threads could not be loaded, so the kernels cannot use threads: ${(e as Error).message}`);
+    }
     const w = new Worker(WORKER_SOURCE, { eval: true });
     w.unref();
     return { post: (m) => w.postMessage(m), onMessage: (f) => w.once('message', f), end: () => void w.terminate() };
