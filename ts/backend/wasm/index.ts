@@ -28,15 +28,14 @@ export class WasmBackend extends KernelBackend<number> {
   private f32 = new Float32Array(0);
   private i32 = new Int32Array(0);
 
-  /** Threads the kernels run on: 1, or the pool's size (the calling thread included). */
-  readonly threads: number;
+  /** Threads the kernels run on: 1, or the pool's size (the calling thread included); 1 after dispose. */
+  get threads(): number { return this.pool?.size ?? 1; }
   /** Why fewer threads run than were asked for (e.g. a page without cross-origin isolation), or null. */
   threadsNotice: string | null = null;
 
   constructor(private readonly exports: Exports, readonly variant: WasmVariant, private pool: ThreadPool | null = null,
     splitScale = 1) {
     super();
-    this.threads = pool?.size ?? 1;
     // One table entry per kernel; the twin names are camelCase, the exports snake_case.
     const k: Record<string, unknown> = {};
     for (const name of KERNEL_NAMES) {
@@ -48,7 +47,8 @@ export class WasmBackend extends KernelBackend<number> {
     this.k = k as unknown as Kernels<number>;
   }
 
-  /** Ends the worker threads (none in the single-thread builds). A Node process never waits for
+  /** Ends the worker threads (none in the single-thread builds); later calls run on the calling
+   *  thread alone, with the same bits. A Node process never waits for
    *  them (they are unref'd), but their memory and the pool's are held until this is called. */
   dispose(): void {
     this.pool?.dispose();

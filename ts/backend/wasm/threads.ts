@@ -64,7 +64,8 @@ function tlsBlock(ex: ThreadExports): number {
 }
 
 export class ThreadPool {
-  readonly size: number; // threads, the calling one included
+  /** Threads, the calling one included; 1 once disposed (every call then runs on the caller). */
+  size: number;
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
   private readonly fns: ((...a: number[]) => void)[];
@@ -143,6 +144,7 @@ export class ThreadPool {
     Atomics.notify(this.ctl, CTL.gen);
     for (const w of this.workers) w.end();
     this.workers = [];
+    this.size = 1;
   }
 }
 
