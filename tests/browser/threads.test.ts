@@ -20,9 +20,9 @@ import { caseDigests } from './thread-cases.js';
 window.runCases = async (threads) => {
   const notices = [];
   const be = await glassgpt.createBackend('wasm', threads === 0 ? { variant: 'simd' } : { threads, onThreadsNotice: (n) => notices.push(n) });
-  const digests = caseDigests(be), threads = be.threads;
+  const digests = caseDigests(be), count = be.threads;
   be.dispose(); // (threads then reads 1)
-  return { threads, isolated: self.crossOriginIsolated, notices, digests };
+  return { threads: count, isolated: self.crossOriginIsolated, notices, digests };
 };
 document.title = 'ready';
 </script>`;
