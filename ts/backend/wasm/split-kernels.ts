@@ -5,8 +5,12 @@
 // thread, so larger calls use more threads (the design at 8–16 threads: a part never gets less
 // than minWork of work, so a job's wake-up cost stays a small fraction of it).
 //
-// minWork comes from benches/threads-threshold.ts (RESULTS.md): the size where two threads
-// first beat one on this machine, rounded down to a power of two.
+// minWork: first estimates, not yet measurements. A job costs a wake-up of each worker (tens of
+// microseconds when it sleeps, a few when it spins) and a 4×8-tile GEMM does ~20 GFLOP/s per
+// core, so 64 K multiply-adds (~6 µs) and 16 K elements (~5–15 µs of a row or elementwise
+// kernel) are about where a second thread can first pay. `benches/threads.ts --thresholds`
+// sweeps forced splits to set them; the machine this was written on never got quiet enough to
+// run it (benches/results/threads.md).
 
 import type { ThreadPool } from './threads.js';
 
@@ -20,8 +24,8 @@ interface Split {
   minWork: number;
 }
 
-const MAC = 1 << 16; // multiply-adds: a 2-thread matmul gains from ~64 K (benches/RESULTS.md)
-const ELEM = 1 << 14; // elements of an elementwise/row kernel
+const MAC = 1 << 16; // multiply-adds per added thread (products and attention)
+const ELEM = 1 << 14; // elements per added thread (row and elementwise kernels)
 
 export const SPLITS: Record<string, Split> = {
   // (out, a, b, bias, batch, m, k, n, transA, transB, accumulate)
