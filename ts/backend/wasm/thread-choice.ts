@@ -13,10 +13,10 @@ import { isNode } from '../../env.js';
 import { WasmLoadError, type WasmVariant } from './loader.js';
 import { threadsUnavailable } from './threads.js';
 
-/** The default's cap. Each thread added past the cores a step's kernels can share out costs
- *  its wake-ups and gains nothing: a baby-GPT step's largest calls split into 12 batch
- *  elements (attention) and 768 rows, small ones not at all. Measured only up to 2 here (a
- *  2-core machine), so the cap is a reasoned one: benches/RESULTS.md. */
+/** The default's cap. Each thread added past what a step's kernels can share out costs its
+ *  wake-ups and gains nothing: a baby-GPT step's largest calls split into 12 batch elements
+ *  (attention) and 768 rows, its many small ones not at all. A reasoned cap, not a measured
+ *  one: the machine this was written on has 2 cores, and they were busy (benches/results/threads.md). */
 export const DEFAULT_MAX_THREADS = 4;
 
 export interface ThreadChoice { threads: number; variant: WasmVariant; notice: string | null }
