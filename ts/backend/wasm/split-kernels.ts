@@ -5,12 +5,14 @@
 // thread, so larger calls use more threads (the design at 8–16 threads: a part never gets less
 // than minWork of work, so a job's wake-up cost stays a small fraction of it).
 //
-// minWork: first estimates, not yet measurements. A job costs a wake-up of each worker (tens of
-// microseconds when it sleeps, a few when it spins) and a 4×8-tile GEMM does ~20 GFLOP/s per
-// core, so 64 K multiply-adds (~6 µs) and 16 K elements (~5–15 µs of a row or elementwise
-// kernel) are about where a second thread can first pay. `benches/threads.ts --thresholds`
-// sweeps forced splits to set them; the machine this was written on never got quiet enough to
-// run it (benches/results/threads.md).
+// minWork: measured by `benches/threads.ts --thresholds` (every call split in two, against one
+// thread, on an idle moment of the 2-core machine: benches/results/threads.md), set at the
+// largest size that still lost, so the first size that splits is one that gained:
+//   matmul s³: 48³ (110 K multiply-adds) 0.87×, 64³ (262 K) 1.12×       → 128 K
+//   GELU: 1 K elements 0.68×, 4 K 1.29×                                  → 4 K
+//   AdamW: 8 K 1.02×, 16 K 1.13×; LayerNorm 64×128 (8 K) 1.10×, 16×128 0.45× → 8 K
+// Cross-entropy, softmax and LayerNorm backward do more per element than LayerNorm forward and
+// take its 8 K; attention's work is in multiply-adds and takes matmul's.
 
 import type { ThreadPool } from './threads.js';
 
@@ -24,8 +26,9 @@ interface Split {
   minWork: number;
 }
 
-const MAC = 1 << 16; // multiply-adds per added thread (products and attention)
-const ELEM = 1 << 14; // elements per added thread (row and elementwise kernels)
+const MAC = 1 << 17; // multiply-adds per added thread (products and attention)
+const ELEM = 1 << 13; // elements per added thread (row kernels, AdamW)
+const GELU = 1 << 12; // GELU's elements (its exp and division make an element costlier)
 
 export const SPLITS: Record<string, Split> = {
   // (out, a, b, bias, batch, m, k, n, transA, transB, accumulate)
@@ -41,9 +44,9 @@ export const SPLITS: Record<string, Split> = {
   // (dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C)
   layernormBackward: { part: 'layernorm_backward_part', work: (a) => a[8] * a[9], maxParts: (a) => a[8], minWork: ELEM },
   // (out, inp, n)
-  geluForward: { part: 'gelu_forward_part', work: (a) => a[2], maxParts: (a) => Math.ceil(a[2] / 8), minWork: ELEM },
+  geluForward: { part: 'gelu_forward_part', work: (a) => a[2], maxParts: (a) => Math.ceil(a[2] / 8), minWork: GELU },
   // (dinp, inp, out, dout, n, accumulate)
-  geluBackward: { part: 'gelu_backward_part', work: (a) => a[4], maxParts: (a) => Math.ceil(a[4] / 8), minWork: ELEM },
+  geluBackward: { part: 'gelu_backward_part', work: (a) => a[4], maxParts: (a) => Math.ceil(a[4] / 8), minWork: GELU },
   // (out, inp, rows, n)
   softmaxForward: { part: 'softmax_forward_part', work: (a) => a[2] * a[3], maxParts: (a) => a[2], minWork: ELEM },
   // (losses, logits, targets, N, V, ignoreIndex)

@@ -20,10 +20,11 @@ export const CTL = { gen: 0, done: 1, fn: 2, parts: 3, stop: 4, error: 5, nargs:
 export const ARGS_AT = 64;
 export const MAX_ARGS = 24;
 export const CTL_BYTES = ARGS_AT + 8 * MAX_ARGS;
-/** Loads of the job counter before a worker sleeps in Atomics.wait: consecutive kernels of a
- *  training step come microseconds apart, and a futex wake costs tens of microseconds. Short,
- *  because a spinning worker takes a core from whatever else runs. */
-export const SPIN = 4000;
+/** Loads of the job counter before a worker sleeps in Atomics.wait (about 0.1–0.3 ms): the
+ *  kernels of a step come microseconds apart, and waking a sleeping worker cost ~0.1 ms here
+ *  (a VM): with 4,000 loads (a few µs) every 0.1 ms decode product paid it and ran 0.5–0.7× one
+ *  thread. A worker spins this long once per burst of kernels, not per kernel. */
+export const SPIN = 100_000;
 
 export const WORKER_SOURCE = `
 'use strict';
