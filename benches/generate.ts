@@ -77,7 +77,8 @@ function pytorchRound(shape: string): number | null {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { rounds: { type: 'string' }, json: { type: 'boolean' }, pytorch: { type: 'boolean' }, shape: { type: 'string', multiple: true }, batch: { type: 'string' } } });
   const batch = values.batch ? Number(values.batch) : 1;
-  const backends: Backend[] = [await createBackend('js'), await createBackend('wasm')];
+  // one thread: threads are benches/threads.ts's
+  const backends: Backend[] = [await createBackend('js'), await createBackend('wasm', { threads: 1 })];
   const out = (o: object) => console.log(values.json ? JSON.stringify({ bench: 'generate', ...o }) : Object.entries(o).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(4) : v}`).join(' '));
   for (const shape of SHAPES.filter((s) => !values.shape || values.shape.includes(s.name))) {
     const rounds = values.rounds ? Number(values.rounds) : shape.rounds;

@@ -40,7 +40,7 @@ function ms(fn: () => void): number {
 
 const backends: Backend[] = [await createBackend('js')];
 try {
-  backends.push(await createBackend('wasm'));
+  backends.push(await createBackend('wasm', { threads: 1 })); // one thread: threads are benches/threads.ts's
 } catch (e) {
   console.error(`model bench: wasm unavailable (${(e as Error).message}); timing js only`);
 }

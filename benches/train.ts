@@ -54,7 +54,7 @@ probeModel.free();
 const peak = await peakProbe();
 
 // 1. js vs wasm, interleaved
-const js = trainer(await createBackend('js'), 1e9), wasm = trainer(await createBackend('wasm'), 1e9);
+const js = trainer(await createBackend('js'), 1e9), wasm = trainer(await createBackend('wasm', { threads: 1 }), 1e9); // one thread: threads are benches/threads.ts's
 // the opt-in relaxed build (fused multiply-adds), timed the same way when the runtime has relaxed
 // SIMD (benches/kernels.ts turns Node 20's flag on). Created after wasm: of two instances the
 // second runs ~2.7% faster here, so its ratio may be that much flattering.
@@ -110,7 +110,7 @@ if (withTorch) {
     res(last?.type === 'done' ? last : null);
   }));
 }
-const full = trainer(await createBackend('wasm'), STEPS);
+const full = trainer(await createBackend('wasm', { threads: 1 }), STEPS);
 let done: { tokensPerSec: number; valLoss: number | null; trainLoss: number | null } | null = null;
 for await (const ev of full.run()) {
   if (ev.type === 'step' && ev.step % 250 === 0) log({ bench: 'train-full', impl: 'wasm', step: ev.step, loss: ev.loss });

@@ -17,6 +17,16 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const VARIANTS = {
   simd: { features: '+simd128', file: 'glassgpt-simd.wasm' },
   relaxed: { features: '+simd128,+relaxed-simd', file: 'glassgpt-relaxed.wasm' },
+  // simd + shared memory for a pool of workers (ts/backend/wasm/threads.ts): the same kernels,
+  // so the same bits as `simd`. The memory is imported (every worker instantiates over the one
+  // the calling thread made) and may grow to the whole wasm32 space; each worker sets its own
+  // shadow stack (__stack_pointer) and TLS block (__wasm_init_tls: thread_local pack panels).
+  threads: {
+    features: '+simd128,+atomics,+bulk-memory,+mutable-globals',
+    file: 'glassgpt-threads.wasm',
+    link: ['--shared-memory', '--import-memory', '--max-memory=4294967296', '--export=__wasm_init_tls',
+      '--export=__tls_size', '--export=__tls_align', '--export=__tls_base', '--export=__stack_pointer'],
+  },
 };
 
 export function buildWasm(variant = 'simd') {
@@ -29,6 +39,7 @@ export function buildWasm(variant = 'simd') {
   // slower beyond noise: benches/results/kernels.md).
   const rustflags = [`-C target-feature=${v.features}`, '-C llvm-args=-disable-lsr'];
   if (tc.linker) rustflags.push(`-C linker=${tc.linker}`);
+  for (const arg of v.link ?? []) rustflags.push(`-C link-arg=${arg}`);
   const targetDir = join(root, 'target', variant);
   say(`building the ${variant} kernels with the ${tc.name} toolchain`);
   const r = spawnSync(tc.cargo, [...tc.args, 'build', '--release', '-p', 'glassgpt-kernels', '--target', TARGET, '--target-dir', targetDir], {

@@ -1,6 +1,6 @@
 // One-step set-up for a fresh machine, run by `npm run demo` and `npm test`: installs the npm
 // packages, finds or installs the Rust wasm toolchain, builds the kernels from source and the
-// TypeScript into dist/. The demo needs only the default `simd` kernels; with --tests the opt-in
+// TypeScript into dist/. The demo needs the default `simd` and `threads` kernels; with --tests the opt-in
 // `relaxed` kernels are built too (their tests and the packed tarball need them), and a Chromium
 // is made sure of for the browser tests. It says what it does; each step is skipped when done.
 
@@ -28,7 +28,8 @@ if (!existsSync(stamp) || statSync(stamp).mtimeMs < statSync(join(root, 'package
 }
 
 const forTests = process.argv.includes('--tests');
-try { for (const v of forTests ? Object.keys(VARIANTS) : ['simd']) buildWasm(v); } catch (e) { console.error(e.message); process.exit(1); }
+// threads: Node's default backend runs on it (ts/backend/wasm/thread-choice.ts)
+try { for (const v of forTests ? Object.keys(VARIANTS) : ['simd', 'threads']) buildWasm(v); } catch (e) { console.error(e.message); process.exit(1); }
 
 if (tsUpToDate()) say('the TypeScript library in dist/ is up to date');
 else {

@@ -10,8 +10,14 @@ const pkg = process.env.GLASSGPT_PACKAGE_DIR ?? fileURLToPath(new URL('../..', i
 // the pages to build (the tests build each on its own, so one page's failure is not the other's)
 const pages = (process.env.GLASSGPT_EXAMPLE_PAGES ?? 'index,parity').split(',');
 
+// Cross-origin isolation (SharedArrayBuffer, so the kernels' threads) for `vite` and
+// `npm run example` (vite preview); a server without these headers gets one thread and a notice.
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   root: here,
+  server: { headers: isolation },
+  preview: { headers: isolation },
   base: './', // the built folder works from any path (the tests serve it from /)
   resolve: { alias: [{ find: /^glassgpt$/, replacement: pkg }] },
   worker: { format: 'es' },

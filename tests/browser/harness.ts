@@ -36,8 +36,12 @@ const TYPES: Record<string, string> = {
 
 export interface StaticServer { url: string; close(): Promise<void> }
 
-/** Serves `dir` on 127.0.0.1 at a random port (GET only, no directory listings). */
-export async function serve(dir: string): Promise<StaticServer> {
+/** The headers that make a page cross-origin isolated (SharedArrayBuffer, so wasm threads). */
+export const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+/** Serves `dir` on 127.0.0.1 at a random port (GET only, no directory listings), with `headers`
+ *  on every response (ISOLATION_HEADERS for the threads tests). */
+export async function serve(dir: string, headers: Record<string, string> = {}): Promise<StaticServer> {
   const base = resolve(dir);
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -46,7 +50,7 @@ export async function serve(dir: string): Promise<StaticServer> {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...headers });
     res.end(await readFile(file));
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

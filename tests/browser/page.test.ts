@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildExample, launch, OUT, packageProblem, serve, SKIP_REASON, type Browser, type StaticServer } from './harness.js';
+import { buildExample, ISOLATION_HEADERS, launch, OUT, packageProblem, serve, SKIP_REASON, type Browser, type StaticServer } from './harness.js';
 
 const STEPS = 150; // a tiny model: about 15 ms a step on wasm here
 const SHOTS = join(OUT, 'screenshots');
@@ -17,7 +17,7 @@ describe.skipIf(SKIP_REASON !== '')(`the example page${SKIP_REASON ? ` (skipped:
   beforeAll(async () => {
     const missing = packageProblem();
     if (missing) throw new Error(missing);
-    server = await serve(await buildExample('index'));
+    server = await serve(await buildExample('index'), ISOLATION_HEADERS); // as npm run example serves it: threads on
     browser = await launch();
     page = await browser.context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
@@ -35,6 +35,8 @@ describe.skipIf(SKIP_REASON !== '')(`the example page${SKIP_REASON ? ` (skipped:
     await page.goto(`${server.url}index.html?steps=${STEPS}&width=48&layers=2&vocab=384&autotrain=1`);
     await expect.poll(() => page.getAttribute('body', 'data-ready'), { timeout: 20_000 }).toBe('true');
     expect(await page.textContent('#backend')).toContain('WebAssembly');
+    expect(await page.textContent('#backend')).toMatch(/· [2-4] threads/); // the cores here (2), at most 4
+    expect(await page.isHidden('#threads-notice')).toBe(true);
 
     // mid-training, a click on the page is answered at once, and training goes on afterwards
     await expect.poll(step, { timeout: 30_000, interval: 50 }).toBeGreaterThanOrEqual(5);
@@ -148,4 +150,19 @@ describe.skipIf(SKIP_REASON !== '')(`the example page${SKIP_REASON ? ` (skipped:
     await page.mouse.move(0, 0); // no hover outline in the picture
     await page.locator('#align-card').screenshot({ path: join(SHOTS, 'aligned.png') });
   }, 60_000);
+
+  it('served without COOP/COEP, shows one thread and a notice naming the headers to send', async () => {
+    const plain = await serve(join(OUT, 'example-index'));
+    const p = await browser.context.newPage();
+    try {
+      await p.goto(`${plain.url}index.html`);
+      await expect.poll(() => p.getAttribute('body', 'data-ready'), { timeout: 20_000 }).toBe('true');
+      expect(await p.textContent('#backend')).toContain('· 1 thread');
+      expect(await p.isVisible('#threads-notice')).toBe(true);
+      expect(await p.textContent('#threads-notice')).toMatch(/Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
+    } finally {
+      await p.close();
+      await plain.close();
+    }
+  });
 });

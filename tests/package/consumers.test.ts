@@ -109,8 +109,8 @@ describe.skipIf(SKIP_REASON !== '')(`bundled for the browser${SKIP_REASON ? ` (s
       expect(await open(`${url}index.html`)).toEqual({ result: expected });
       expect(await open(`${url}worker.html`)).toEqual({ result: { ...expected, inWorker: true } });
     });
-    // the two variants the code may load (relaxed is opt-in), nothing else of dist/
-    expect(wasmFiles(out).map((f) => f.replace(/-[\w-]{8}\.wasm$/, '.wasm'))).toEqual(['assets/glassgpt-relaxed.wasm', 'assets/glassgpt-simd.wasm']);
+    // the three variants the code may load (threads with isolation, relaxed opt-in), nothing else of dist/
+    expect(wasmFiles(out).map((f) => f.replace(/-[\w-]{8}\.wasm$/, '.wasm'))).toEqual(['assets/glassgpt-relaxed.wasm', 'assets/glassgpt-simd.wasm', 'assets/glassgpt-threads.wasm']);
     expect(filesUnder(out).filter((f) => /\.(map|cjs|d\.ts|d\.cts)$/.test(f))).toEqual([]);
   });
 
@@ -125,13 +125,13 @@ describe.skipIf(SKIP_REASON !== '')(`bundled for the browser${SKIP_REASON ? ` (s
 
   it('webpack 5 with no configuration for glassgpt', async () => {
     const out = await webpackBuild(dir);
-    expect(wasmFiles(out)).toHaveLength(2);
+    expect(wasmFiles(out)).toHaveLength(3);
     expect(await served(out, (url) => open(`${url}index.html`))).toEqual({ result: expected });
   });
 
   it('rollup with node-resolve and import-meta-assets', async () => {
     const out = await rollupBuild(dir);
-    expect(wasmFiles(out)).toHaveLength(2);
+    expect(wasmFiles(out)).toHaveLength(3);
     expect(await served(out, (url) => open(`${url}index.html`))).toEqual({ result: expected });
   });
 

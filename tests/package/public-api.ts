@@ -6,7 +6,7 @@ export const ROOT_API = ['GlassgptError'];
 
 export const PUBLIC_API: Record<string, string[]> = {
   backend: [
-    'JsBackend', 'KernelArgumentError', 'WasmBackend', 'WasmLoadError', 'bestVariant', 'createBackend',
+    'DEFAULT_MAX_THREADS', 'JsBackend', 'KernelArgumentError', 'WasmBackend', 'WasmLoadError', 'bestVariant', 'createBackend',
     'init', 'supportsVariant',
   ],
   tensor: [

@@ -19,7 +19,7 @@ const SHORTER: Record<string, string[]> = {
 const PRINTS: Record<string, RegExp> = {
   demo: /AFTER[\s\S]*checkpoint/,
   train: /"type":"done"|step 12/,
-  sample: /\[length, 40 tokens, [\d.]+ tokens\/s on wasm, seed 1\]/, // 40 tokens streamed
+  sample: /\[length, 40 tokens, [\d.]+ tokens\/s on wasm \(\d+ threads?\), seed 1\]/, // 40 tokens streamed
   tokenize: /30001 1634/, // GPT-2's ids for "token" + "ization"
   tokenizer: /trained \d+ merges \(vocab 4096/,
   // the reference libraries are not installed here: the bench says how to add them

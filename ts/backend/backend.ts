@@ -25,6 +25,11 @@ export interface PackedMatrix extends Buf {
 
 export interface Backend {
   readonly name: 'js' | 'wasm';
+  /** Threads the kernels run on, the calling thread included (1 for js and the simd build). */
+  readonly threads: number;
+  /** Ends the backend's worker threads, if it has any; it then computes on the calling thread
+   *  alone (same bits). Buffers and the heap stay until the backend is dropped. */
+  dispose(): void;
 
   // ---- storage -------------------------------------------------------------------------------
   /** Zero-filled. Inside a `scope`, it is freed when the scope ends unless `keep` is called. */

@@ -41,6 +41,8 @@ export interface Kernels<H> {
 
 export abstract class KernelBackend<H> extends BaseBackend implements Backend {
   abstract readonly name: 'js' | 'wasm';
+  abstract readonly threads: number;
+  abstract dispose(): void;
   protected abstract readonly k: Kernels<H>;
   /** The twin's handle for a checked buffer. */
   protected abstract h(buf: Buf): H;

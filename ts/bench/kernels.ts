@@ -107,7 +107,7 @@ function rand(be: Backend, n: number, seed: number): Buf {
 }
 
 interface Row { bench: string; shape: Record<string, number>; flops: number; impls: string[]; g: Record<string, number[]>; ratio: Record<string, number[]>; frac: Record<string, number[]> }
-const OURS = ['wasm', 'wasm-packed', 'wasm-relaxed'], THEIRS = ['tfjs-wasm', 'jax-js-wasm', 'js'];
+const OURS = ['wasm', 'wasm-packed', 'wasm-relaxed'], THEIRS = ['tfjs-wasm', 'jax-js-wasm', 'js', 'wasm'];
 
 /** Runs the impls interleaved for `rounds` rounds with a peak sample each round. */
 function measure(row: Row, impls: Impl[], rounds: number, peak: () => number): void {
@@ -132,9 +132,16 @@ function measure(row: Row, impls: Impl[], rounds: number, peak: () => number): v
   }
 }
 
-export async function runKernelBench(opts: { json: boolean; rounds?: number }): Promise<void> {
+export async function runKernelBench(opts: { json: boolean; rounds?: number; threads?: number[] }): Promise<void> {
   const rounds = opts.rounds ?? 5;
-  const [js, wasm, tf, jax, peak, tile] = [await createBackend('js'), await createBackend('wasm'), await tfjsWasm(), await jaxWasm(), await peakProbe(), await peakProbe('tile')];
+  // --threads 1,2: the wasm column at the first count, `wasm×N` columns at the others (same bits)
+  const [t0, ...more] = opts.threads ?? [1];
+  const [js, wasm, tf, jax, peak, tile] = [await createBackend('js'), await createBackend('wasm', { threads: t0 }), await tfjsWasm(), await jaxWasm(), await peakProbe(), await peakProbe('tile')];
+  const extra: Backend[] = [];
+  for (const t of more) extra.push(await createBackend('wasm', { threads: t }));
+  const xname = (be: Backend) => `wasm×${be.threads}`;
+  for (const be of extra) OURS.push(xname(be));
+  const threadsOf = (impl: string) => (impl === 'wasm' || impl === 'wasm-packed' ? wasm.threads : /^wasm×\d+$/.test(impl) ? Number(impl.slice(5)) : 1);
   // the opt-in relaxed build (FMA; bits depend on the hardware): timed when the runtime has relaxed SIMD
   const relaxed = supportsVariant('relaxed') ? await createBackend('wasm', { variant: 'relaxed' }) : null;
   // the probes up front, and the tile's ceiling as a fraction of the peak sampled around it
@@ -146,8 +153,8 @@ export async function runKernelBench(opts: { json: boolean; rounds?: number }): 
   const ceiling = { gflops: median(tiles), frac: median(tileFrac) };
   const rows: Row[] = [];
   const out = (o: object) => { if (opts.json) console.log(JSON.stringify(o)); };
-  out({ bench: 'peak', impl: 'wasm', gflops: +median(peaks).toFixed(2) });
-  out({ bench: 'matmul-tile', impl: 'wasm', gflops: +ceiling.gflops.toFixed(2), ofPeak: +ceiling.frac.toFixed(3) });
+  out({ bench: 'peak', impl: 'wasm', threads: 1, gflops: +median(peaks).toFixed(2) });
+  out({ bench: 'matmul-tile', impl: 'wasm', threads: 1, gflops: +ceiling.gflops.toFixed(2), ofPeak: +ceiling.frac.toFixed(3) });
 
   for (const [m, k, n] of MATMUL_SHAPES) {
     const row: Row = { bench: 'matmul', shape: { m, k, n }, flops: 2 * m * k * n, impls: [], g: {}, ratio: {}, frac: {} };
@@ -162,6 +169,10 @@ export async function runKernelBench(opts: { json: boolean; rounds?: number }): 
         impls.push({ name: 'wasm-packed', reps: 1, op: () => be.matmulPacked(o, a, p, null, m, false, false) });
       }
     }
+    for (const be of extra) {
+      const a = rand(be, m * k, 1), b = rand(be, k * n, 2), o = be.alloc(m * n);
+      impls.push({ name: xname(be), reps: 1, op: () => be.matmul(o, a, b, null, 1, m, k, n, false, false, false) });
+    }
     if (relaxed) {
       const a = rand(relaxed, m * k, 1), b = rand(relaxed, k * n, 2), o = relaxed.alloc(m * n);
       impls.push({ name: 'wasm-relaxed', reps: 1, op: () => relaxed.matmul(o, a, b, null, 1, m, k, n, false, false, false) });
@@ -174,32 +185,47 @@ export async function runKernelBench(opts: { json: boolean; rounds?: number }): 
     row.impls = impls.map((i) => i.name);
     measure(row, impls, rounds, peak);
     rows.push(row);
-    for (const im of row.impls) out({ bench: 'matmul', m, k, n, impl: im, gflops: +median(row.g[im]).toFixed(2) });
+    for (const im of row.impls) out({ bench: 'matmul', m, k, n, impl: im, threads: threadsOf(im), gflops: +median(row.g[im]).toFixed(2), ...vsWasm(row, im) });
   }
 
   for (const [B, H, T, D] of ATTENTION_SHAPES) {
     const C = H * D;
     // forward: q·kᵀ and att·v over the causal half; backward: four such products
     const fwd = 2 * 2 * B * H * (T * (T + 1) / 2) * D;
-    const rowF: Row = { bench: 'attention_forward', shape: { B, H, T, D }, flops: fwd, impls: ['js', 'wasm'], g: {}, ratio: {}, frac: {} };
+    const rowF: Row = { bench: 'attention_forward', shape: { B, H, T, D }, flops: fwd, impls: ['js', 'wasm', ...extra.map(xname)], g: {}, ratio: {}, frac: {} };
     const rowB: Row = { ...rowF, bench: 'attention_backward', flops: 2 * fwd, g: {}, ratio: {}, frac: {} };
     const fi: Impl[] = [], bi: Impl[] = [];
-    for (const be of [js, wasm]) {
+    for (const be of [js, wasm, ...extra]) {
+      const name = be === js || be === wasm ? be.name : xname(be);
       const qkv = rand(be, B * T * 3 * C, 3), o = be.alloc(B * T * C), att = be.alloc(B * H * T * T);
       const dout = rand(be, B * T * C, 4), dqkv = be.alloc(B * T * 3 * C);
-      fi.push({ name: be.name, reps: 1, op: () => be.attentionForward(o, att, qkv, B, T, C, H) });
-      bi.push({ name: be.name, reps: 1, op: () => be.attentionBackward(dqkv, dout, qkv, att, B, T, C, H, false) });
+      fi.push({ name, reps: 1, op: () => be.attentionForward(o, att, qkv, B, T, C, H) });
+      bi.push({ name, reps: 1, op: () => be.attentionBackward(dqkv, dout, qkv, att, B, T, C, H, false) });
       be.attentionForward(o, att, qkv, B, T, C, H);
     }
     measure(rowF, fi, rounds, peak);
     measure(rowB, bi, rounds, peak);
     for (const r of [rowF, rowB]) {
       rows.push(r);
-      for (const im of r.impls) out({ bench: r.bench, B, H, T, D, impl: im, gflops: +median(r.g[im]).toFixed(2) });
+      for (const im of r.impls) out({ bench: r.bench, B, H, T, D, impl: im, threads: threadsOf(im), gflops: +median(r.g[im]).toFixed(2), ...vsWasm(r, im) });
     }
   }
-  out({ bench: 'peak', impl: 'wasm', when: 'interleaved', gflops: +median(allPeaks).toFixed(2) });
+  out({ bench: 'peak', impl: 'wasm', threads: 1, when: 'interleaved', gflops: +median(allPeaks).toFixed(2) });
+  for (const be of [wasm, ...extra, ...(relaxed ? [relaxed] : [])]) be.dispose();
   if (!opts.json) printTable(rows, median(peaks), median(allPeaks), ceiling, !!tf, !!jax, !!relaxed, rounds);
+  if (!opts.json && extra.length) {
+    console.log(`threads: GFLOP/s, and the median of per-round ratios to the wasm column (${wasm.threads} thread${wasm.threads === 1 ? '' : 's'})`);
+    for (const r of rows) {
+      const cells = extra.map((be) => { const x = vsWasm(r, xname(be)); return `${xname(be)} ${median(r.g[xname(be)] ?? [NaN]).toFixed(1)} (${x.vsWasm?.toFixed(2) ?? '—'}×)`; });
+      console.log(`${r.bench.padEnd(20)}${Object.values(r.shape).join('×').padEnd(16)}${cells.join('   ')}`);
+    }
+  }
+}
+
+/** For a `wasm×N` column: the median of its per-round ratios to the wasm column. */
+function vsWasm(row: Row, impl: string): { vsWasm?: number } {
+  const r = row.ratio[`${impl}/wasm`];
+  return impl.startsWith('wasm×') && r?.length ? { vsWasm: +median(r).toFixed(3) } : {};
 }
 
 function printTable(rows: Row[], peak: number, peakIn: number, ceiling: { gflops: number; frac: number }, haveTf: boolean, haveJax: boolean, haveRelaxed: boolean, rounds: number): void {

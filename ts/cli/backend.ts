@@ -19,8 +19,22 @@ export function enableRelaxedSimd(): void {
   if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
 }
 
-export async function openBackend(name: CliBackend, onFallback?: (e: Error) => void): Promise<Backend> {
-  if (name !== 'wasm-relaxed') return createBackend(name, onFallback ? { onFallback } : {});
+/** --threads N: how many threads the wasm kernels run on (default: the machine's cores, at most
+ *  4). The message for a bad value, or null. */
+export function threadsProblem(raw: unknown): string | null {
+  if (raw === undefined) return null;
+  const n = Number(raw);
+  return typeof raw === 'string' && /^\d+$/.test(raw) && n >= 1 ? null : `--threads must be a whole number ≥ 1, got ${JSON.stringify(raw)}`;
+}
+export const THREADS_HELP = '--threads N   threads for the wasm kernels (default: the cores, at most 4; same bits at any N)';
+
+export async function openBackend(name: CliBackend, onFallback?: (e: Error) => void, threads?: number): Promise<Backend> {
+  if (name !== 'wasm-relaxed') return createBackend(name, { ...(onFallback ? { onFallback } : {}), ...(threads ? { threads } : {}) });
   enableRelaxedSimd();
-  return createBackend('wasm', { variant: 'relaxed' });
+  return createBackend('wasm', { variant: 'relaxed', ...(threads ? { threads } : {}) });
+}
+
+/** What a run header says about the backend: its name, and its threads when it has kernels. */
+export function backendLabel(be: Backend): string {
+  return be.name === 'js' ? 'js backend' : `${be.name} backend · ${be.threads} thread${be.threads === 1 ? '' : 's'}`;
 }

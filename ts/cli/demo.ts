@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { backendProblem, openBackend, type CliBackend } from './backend.js';
+import { backendLabel, backendProblem, openBackend, type CliBackend } from './backend.js';
 import { brownText } from '../data/brown.js';
 import { generateBatch } from '../generate/generate.js';
 import { GPT } from '../model/gpt.js';
@@ -81,7 +81,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const evalCost = 1.15; // evaluations and checkpoints take roughly this share on top
   const left = seconds * 1000 - (performance.now() - start);
   const steps = Math.max(50, Math.min(5000, Math.floor(left / (msPerStep * evalCost))));
-  say(`model     ${(model.numParams() / 1e6).toFixed(2)} M parameters: ${MODEL.nLayer} layers × ${MODEL.nHead} heads, ${MODEL.nEmbd}-wide, context ${MODEL.blockSize} tokens (${backend.name} backend)`);
+  say(`model     ${(model.numParams() / 1e6).toFixed(2)} M parameters: ${MODEL.nLayer} layers × ${MODEL.nHead} heads, ${MODEL.nEmbd}-wide, context ${MODEL.blockSize} tokens (${backendLabel(backend)})`);
   say(`training  ${steps} steps of ${TRAIN.batchSize} × ${MODEL.blockSize} tokens (about ${Math.round((steps * msPerStep * evalCost) / 1000)} s at ${Math.round(msPerStep)} ms a step)\n`);
 
   const trainer = new Trainer(model, { ...TRAIN, train, val, steps, decayIters: steps, warmupIters: Math.min(100, Math.floor(steps / 10)), evalInterval: Math.max(25, Math.ceil(steps / 6)) });

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { MAX_CHECKPOINT_BYTES, readFileLimited } from '../io/read-node.js';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { backendProblem, openBackend, type CliBackend } from './backend.js';
+import { backendProblem, openBackend, threadsProblem, THREADS_HELP, type CliBackend } from './backend.js';
 import { GenerateOptionsError } from '../generate/errors.js';
 import { generate, stream } from '../generate/generate.js';
 import type { GenerateOptions } from '../generate/options.js';
@@ -36,6 +36,7 @@ const USAGE = `usage: glassgpt sample --checkpoint DIR --prompt TEXT [options]
   --json                 one JSON object per line
   --backend js|wasm|wasm-relaxed|auto (default auto)
   --weights f32|bf16     bf16: decode through 16-bit copies of the matrix weights (~2× on GPT-2 small)
+  ${THREADS_HELP}
 `;
 
 const FLOATS = { temperature: 'temperature', 'top-p': 'topP', 'min-p': 'minP', 'repetition-penalty': 'repetitionPenalty' } as const;
@@ -49,7 +50,7 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
       args: argv, strict: true, allowPositionals: false, options: {
         checkpoint: { type: 'string' }, prompt: { type: 'string' }, stop: { type: 'string', multiple: true },
         ...Object.fromEntries([...Object.keys(FLOATS), ...Object.keys(INTS)].map((k) => [k, { type: 'string' as const }])),
-        stream: { type: 'boolean' }, json: { type: 'boolean' }, backend: { type: 'string' }, weights: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        stream: { type: 'boolean' }, json: { type: 'boolean' }, backend: { type: 'string' }, weights: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {
@@ -64,6 +65,8 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
   if (badBackend) return usage(io, badBackend);
   const weights = (v.weights as string | undefined) ?? 'f32';
   if (weights !== 'f32' && weights !== 'bf16') return usage(io, `--weights must be f32 or bf16, got ${JSON.stringify(weights)}`);
+  const badThreads = threadsProblem(v.threads);
+  if (badThreads) return usage(io, badThreads);
   const opts: GenerateOptions & Record<string, unknown> = {};
   for (const [flag, key] of Object.entries(FLOATS)) {
     const s = v[flag] as string | undefined;
@@ -83,7 +86,8 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
   const file = !hf && existsSync(v.checkpoint) && statSync(v.checkpoint).isDirectory() ? join(v.checkpoint, 'model.safetensors') : v.checkpoint;
   if (!existsSync(file)) return fail(io, `no checkpoint at ${JSON.stringify(file)} (expected DIR/model.safetensors)`);
   try {
-    const be = await openBackend(backend as CliBackend, (e) => io.err(`glassgpt: wasm unavailable, using js: ${e.message}\n`));
+    const be = await openBackend(backend as CliBackend, (e) => io.err(`glassgpt: wasm unavailable, using js: ${e.message}\n`),
+      v.threads === undefined ? undefined : Number(v.threads));
     const { model, tokenizer } = hf ? await loadHf(be, v.checkpoint) : loadOwn(be, file);
     if (weights === 'bf16') model.setWeightDtype('bf16');
     const t0 = performance.now();
@@ -105,11 +109,12 @@ export async function sampleCommand(argv: string[], io: SampleIO = stdio): Promi
     const seconds = (performance.now() - t0) / 1000;
     if (v.json) {
       const { text, tokens, logprobs, finishReason, stop, seed, promptTokens } = result;
-      io.out(JSON.stringify({ type: 'result', text, tokens, logprobs, finishReason, stop, seed, promptTokens: promptTokens.length, seconds: +seconds.toFixed(3), backend: be.name }) + '\n');
+      io.out(JSON.stringify({ type: 'result', text, tokens, logprobs, finishReason, stop, seed, promptTokens: promptTokens.length, seconds: +seconds.toFixed(3), backend: be.name, threads: be.threads }) + '\n');
     } else {
-      io.err(`[${result.finishReason}${result.stop !== undefined ? ` ${JSON.stringify(result.stop)}` : ''}, ${result.tokens.length} tokens, ${(result.tokens.length / seconds).toFixed(1)} tokens/s on ${be.name}, seed ${result.seed}]\n`);
+      io.err(`[${result.finishReason}${result.stop !== undefined ? ` ${JSON.stringify(result.stop)}` : ''}, ${result.tokens.length} tokens, ${(result.tokens.length / seconds).toFixed(1)} tokens/s on ${be.name}${be.name === 'js' ? '' : ` (${be.threads} thread${be.threads === 1 ? '' : 's'})`}, seed ${result.seed}]\n`);
     }
     model.free();
+    be.dispose();
     return 0;
   } catch (e) {
     if (e instanceof GenerateOptionsError) return usage(io, e.message.replace(/^generate: /, ''));

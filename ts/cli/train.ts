@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '../io/save-node.js';
 import { join } from 'node:path';
-import { BACKEND_HELP, backendProblem, openBackend, type CliBackend } from './backend.js';
+import { BACKEND_HELP, backendLabel, backendProblem, openBackend, threadsProblem, THREADS_HELP, type CliBackend } from './backend.js';
 import { GPT } from '../model/gpt.js';
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
 import { packTokens, splitTokens, type TokenSource } from '../train/data.js';
@@ -38,7 +38,7 @@ const OPTIONS = {
   warmup: { type: 'string' }, 'weight-decay': { type: 'string' }, beta2: { type: 'string' }, 'grad-clip': { type: 'string' },
   'grad-accum': { type: 'string' }, 'eval-interval': { type: 'string' }, 'eval-iters': { type: 'string' },
   'val-fraction': { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string', default: 'auto' },
-  out: { type: 'string', default: 'runs/latest' }, resume: { type: 'boolean', default: false }, force: { type: 'boolean', default: false },
+  threads: { type: 'string' }, out: { type: 'string', default: 'runs/latest' }, resume: { type: 'boolean', default: false }, force: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
 } as const;
 
@@ -51,6 +51,7 @@ const HELP = `usage: glassgpt train --data FILE|brown|TOKENS.bin [options]
   --steps --batch-size --lr --min-lr --warmup --weight-decay --beta2 --grad-clip --grad-accum
   --eval-interval --eval-iters --val-fraction (0.1) --seed (1337)
   --backend js|wasm|wasm-relaxed|auto   (default auto; wasm-relaxed: fused multiply-adds, faster, bits depend on the CPU)
+  ${THREADS_HELP}
   --out DIR                checkpoint folder (default runs/latest); --resume continues from it;
                            a folder that holds a checkpoint is refused unless --resume or --force (replace it)
   --json                   one JSON object per line on stdout`;
@@ -75,6 +76,8 @@ async function train(v: Record<string, string | boolean | undefined>): Promise<n
   const backendName = v.backend as CliBackend;
   const badBackend = backendProblem(backendName);
   if (badBackend) throw new UsageError(badBackend);
+  const badThreads = threadsProblem(v.threads);
+  if (badThreads) throw new UsageError(badThreads);
   const out = v.out as string;
   const valFraction = num(v, 'val-fraction', { min: 0, max: 0.9 }) ?? 0.1;
   const trainOpts: Partial<TrainerOptions> = { ...preset.train };
@@ -120,7 +123,8 @@ async function trainLocked(v: Record<string, string | boolean | undefined>, out:
       'continue it with --resume, replace it with --force, or choose another --out');
   }
   const progress = new Progress(trainOpts.steps, reportMode(Boolean(v.json)));
-  const backend = await openBackend(backendName);
+  const backend = await openBackend(backendName, undefined, v.threads === undefined ? undefined : Number(v.threads));
+  if (v.json) process.stdout.write(JSON.stringify({ type: 'backend', backend: backend.name, threads: backend.threads }) + '\n');
   // A .bin is already tokens (nanoGPT's uint16 format), read window by window from disk.
   const tokenFile = (v.data as string).endsWith('.bin');
   if (tokenFile && !v.resume && /^(char|bpe:\d+)$/.test(v.tokenizer as string)) {
@@ -149,7 +153,7 @@ async function trainLocked(v: Record<string, string | boolean | undefined>, out:
   const nTokens = train.length + val.length;
   const trainer = new Trainer(model, { ...trainOpts, steps: trainOpts.steps, train, val: valFraction > 0 ? val : undefined });
   if (resumeStep >= 0) await loadTrainerState(out, trainer, resumeStep);
-  progress.line(`${backend.name} backend · ${(model.numParams() / 1e6).toFixed(2)} M parameters · ${nTokens.toLocaleString('en-US')} tokens (vocab ${tokenizer.vocabSize}) · ${trainer.B}×${trainer.T} per step`);
+  progress.line(`${backendLabel(backend)} · ${(model.numParams() / 1e6).toFixed(2)} M parameters · ${nTokens.toLocaleString('en-US')} tokens (vocab ${tokenizer.vocabSize}) · ${trainer.B}×${trainer.T} per step`);
 
   const tokJSON = JSON.stringify(tokenizer.toJSON());
   const curve: LossPoint[] = [], valCurve: LossPoint[] = [];
@@ -174,6 +178,7 @@ async function trainLocked(v: Record<string, string | boolean | undefined>, out:
     }
   } finally {
     for (const s of SIGNALS) process.off(s, stop);
+    backend.dispose(); // ends the kernel threads (they never hold the process, but they hold memory)
   }
   return caught ? 128 + osConstants.signals[caught] : 0;
 }

@@ -610,17 +610,22 @@ pub fn kv_cache_write(k_cache: &mut [f32], v_cache: &mut [f32], qkv: &[f32], b: 
 #[allow(clippy::too_many_arguments)]
 pub fn attention_decode(out: &mut [f32], att: &mut [f32], qkv: &[f32], k_cache: &[f32],
                         v_cache: &[f32], b: usize, c: usize, h: usize, l: usize, max_t: usize) {
+    for bh in 0..b * h { decode_head(out, att, qkv, k_cache, v_cache, bh, c, h, l, max_t); }
+}
+
+/// attention_decode's work for one (batch element, head) pair bh = bi·H + hi: its att row and
+/// its hs columns of out (threads split the decode step by these pairs: split.rs).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn decode_head(out: &mut [f32], att: &mut [f32], qkv: &[f32], k_cache: &[f32], v_cache: &[f32],
+                          bh: usize, c: usize, h: usize, l: usize, max_t: usize) {
     let hs = c / h;
     let scale = 1.0 / (hs as f32).sqrt();
-    for bi in 0..b {
-        for hi in 0..h {
-            let row = &mut att[(bi * h + hi) * l..][..l];
-            let cache = (bi * h + hi) * max_t * hs;
-            scores(row, &qkv[bi * 3 * c + hi * hs..], &k_cache[cache..], hs, hs, scale);
-            let mx = max_of(row);
-            let sum = exp_sum_in_place(row, mx);
-            scale_in_place(row, 1.0 / sum);
-            weighted_sum(&mut out[bi * c + hi * hs..], row, &v_cache[cache..], hs, hs);
-        }
-    }
+    let (bi, hi) = (bh / h, bh % h);
+    let row = &mut att[bh * l..][..l];
+    let cache = bh * max_t * hs;
+    scores(row, &qkv[bi * 3 * c + hi * hs..], &k_cache[cache..], hs, hs, scale);
+    let mx = max_of(row);
+    let sum = exp_sum_in_place(row, mx);
+    scale_in_place(row, 1.0 / sum);
+    weighted_sum(&mut out[bi * c + hi * hs..], row, &v_cache[cache..], hs, hs);
 }

@@ -1,5 +1,6 @@
 // glassgpt-kernels: the fast twins of ts/backend/js, plain safe functions on slices (llm.c's
 // layer kernels, candle's SIMD layer). exports.rs is the C-ABI boundary the wasm loader binds.
+// split.rs cuts a kernel call into parts for threads (exports_part.rs binds those).
 
 pub mod simd;
 pub mod math;
@@ -15,3 +16,5 @@ pub mod optim;
 pub mod elementwise;
 pub mod peak;
 pub mod exports;
+pub mod split;
+pub mod exports_part;

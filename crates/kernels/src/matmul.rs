@@ -52,7 +52,7 @@ pub fn matmul(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f32]>, batch
         let am = if trans_a { Mat { s: ab, rs: 1, cs: m } } else { Mat { s: ab, rs: k, cs: 1 } };
         if k == 0 {
             init_rows(o, bias, m, n, accumulate);
-        } else if !trans_a && (m < 8 || (m < 16 && k * n >= 1 << 18)) {
+        } else if uses_matvec(m, k, n, trans_a) {
             // one row or a few (decoding, batched decoding): matrix–vector products streaming B,
             // pairs of rows sharing each read. gemm would pack all of B for 2–15 rows: 1.3–6.3×
             // slower when B comes from memory (768×3072: 1.8 vs 11.1 GFLOP/s at m = 2, one row
@@ -66,7 +66,14 @@ pub fn matmul(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f32]>, batch
     }
 }
 
-fn init_rows(o: &mut [f32], bias: Option<&[f32]>, m: usize, n: usize, accumulate: bool) {
+/// Whether `matmul` takes the few-row matvec path for this shape (split.rs splits that path by
+/// columns, the GEMM by rows or columns: the choice must be the whole product's, not a part's).
+#[inline]
+pub(crate) fn uses_matvec(m: usize, k: usize, n: usize, trans_a: bool) -> bool {
+    !trans_a && (m < 8 || (m < 16 && k * n >= 1 << 18))
+}
+
+pub(crate) fn init_rows(o: &mut [f32], bias: Option<&[f32]>, m: usize, n: usize, accumulate: bool) {
     for row in o.chunks_exact_mut(n).take(m) {
         for (j, x) in row.iter_mut().enumerate() {
             let v = bias.map_or(0.0, |b| b[j]);

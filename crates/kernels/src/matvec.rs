@@ -12,51 +12,74 @@ use crate::simd::V;
 #[allow(clippy::too_many_arguments)]
 pub fn matvec(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f32]>, m: usize, k: usize, n: usize,
               trans_b: bool, accumulate: bool) {
-    let (out, a) = (&mut out[..m * n], &a[..m * k]);
-    let mut pairs = out.chunks_exact_mut(2 * n).zip(a.chunks_exact(2 * k));
-    for (o, x) in &mut pairs {
-        if trans_b { dots::<2>(o, x, b, bias, k, n, accumulate) } else { rows::<2>(o, x, b, bias, k, n, accumulate) }
+    strided(&mut out[..m * n], n, &a[..m * k], b, n, bias, m, k, n, trans_b, accumulate)
+}
+
+/// Columns j0..j1 of `matvec`'s out, and nothing else (a thread's share of a decode step's
+/// product: split.rs). With j0 a multiple of 4, every column is summed exactly as by `matvec`:
+/// the four-column groups of `dots` and the lanes of `rows` fall on the same columns.
+#[allow(clippy::too_many_arguments)]
+pub fn matvec_cols(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f32]>, m: usize, k: usize, n: usize,
+                   j0: usize, j1: usize, trans_b: bool, accumulate: bool) {
+    if j0 >= j1 { return; }
+    let bs = if trans_b { &b[j0 * k..] } else { &b[j0..] }; // column j0 of op(b)
+    strided(&mut out[j0..m * n], n, &a[..m * k], bs, n, bias.map(|x| &x[j0..]), m, k, j1 - j0, trans_b, accumulate)
+}
+
+/// out rows ldo apart, b's rows ldb apart (when !trans_b; Bᵀ's rows are k apart), n columns.
+#[allow(clippy::too_many_arguments)]
+fn strided(out: &mut [f32], ldo: usize, a: &[f32], b: &[f32], ldb: usize, bias: Option<&[f32]>, m: usize, k: usize,
+           n: usize, trans_b: bool, accumulate: bool) {
+    let mut r = 0;
+    while r + 2 <= m {
+        let (o, x) = (&mut out[r * ldo..], &a[r * k..]);
+        if trans_b { dots::<2>(o, ldo, x, b, bias, k, n, accumulate) } else { rows::<2>(o, ldo, x, b, ldb, bias, k, n, accumulate) }
+        r += 2;
     }
     if m % 2 == 1 {
-        let (o, x) = (&mut out[(m - 1) * n..], &a[(m - 1) * k..]);
-        if trans_b { dots::<1>(o, x, b, bias, k, n, accumulate) } else { rows::<1>(o, x, b, bias, k, n, accumulate) }
+        let (o, x) = (&mut out[(m - 1) * ldo..], &a[(m - 1) * k..]);
+        if trans_b { dots::<1>(o, ldo, x, b, bias, k, n, accumulate) } else { rows::<1>(o, ldo, x, b, ldb, bias, k, n, accumulate) }
     }
 }
 
 /// out[r, j] = Σ_p a[r, p]·b[p, j] for R = 1 or 2 rows: out += a[:, p..p+4]·b[p..p+4, :], four
 /// rows of b per sweep, each vector of them used by both rows.
-fn rows<const R: usize>(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f32]>, k: usize, n: usize,
-                        accumulate: bool) {
-    let out = &mut out[..R * n];
+#[allow(clippy::too_many_arguments)]
+fn rows<const R: usize>(out: &mut [f32], ldo: usize, a: &[f32], b: &[f32], ldb: usize, bias: Option<&[f32]>, k: usize,
+                        n: usize, accumulate: bool) {
+    let out = &mut out[..(R - 1) * ldo + n];
     // start from bias (or 0); when accumulating, sum into out directly then add bias: out + Σ + bias
     if !accumulate {
-        for o in out.chunks_exact_mut(n) { match bias { Some(bs) => o.copy_from_slice(&bs[..n]), None => o.fill(0.0) } }
+        for r in 0..R {
+            let o = &mut out[r * ldo..][..n];
+            match bias { Some(bs) => o.copy_from_slice(&bs[..n]), None => o.fill(0.0) }
+        }
     }
     let n4 = n - n % 4;
     let mut p = 0;
     while p + 4 <= k {
         let sp = |r: usize| [V::splat(a[r * k + p]), V::splat(a[r * k + p + 1]), V::splat(a[r * k + p + 2]), V::splat(a[r * k + p + 3])];
-        let r0 = &b[p * n..][..n];
-        let r1 = &b[(p + 1) * n..][..n];
-        let r2 = &b[(p + 2) * n..][..n];
-        let r3 = &b[(p + 3) * n..][..n];
+        let r0 = &b[p * ldb..][..n];
+        let r1 = &b[(p + 1) * ldb..][..n];
+        let r2 = &b[(p + 2) * ldb..][..n];
+        let r3 = &b[(p + 3) * ldb..][..n];
         // s = (a0·x0 + a1·x1) + (a2·x2 + a3·x3), then out + s: the single-row order for every R
         let sum = |a: &[V; 4], x0: V, x1: V, x2: V, x3: V| a[0].mul(x0).add(a[1].mul(x1)).add(a[2].mul(x2).add(a[3].mul(x3)));
         let a0 = sp(0);
         let a1 = if R == 2 { sp(1) } else { a0 };
         // Raw byte addresses: one pointer walks b's row p, rows p+1.. are s, 2s, 3s bytes on, and
-        // out's second row n floats after its first (the build turns LLVM's loop strength
+        // out's second row ldo floats after its first (the build turns LLVM's loop strength
         // reduction off for matmul's tile, and iterator state would then cost more than this).
-        let (s, x_end) = (4 * n, r0.as_ptr() as usize + 4 * n4);
+        let (s, so, x_end) = (4 * ldb, 4 * ldo, r0.as_ptr() as usize + 4 * n4);
         let (mut x, mut o) = (r0.as_ptr() as usize, out.as_mut_ptr() as usize);
         while x != x_end {
             // SAFETY: x walks r0[..n4] in steps of 4 floats; x + s, x + 2s, x + 3s the same
-            // columns of r1, r2, r3 (rows p+1.. of b, n floats apart, bounds-checked slices
-            // above); o the same columns of out's row 0 and, when R = 2, o + s of row 1.
+            // columns of r1, r2, r3 (rows p+1.. of b, ldb floats apart, bounds-checked slices
+            // above); o the same columns of out's row 0 and, when R = 2, o + so of row 1.
             unsafe {
                 let [x0, x1, x2, x3] = load4(x, s);
                 V::load_at(o).add(sum(&a0, x0, x1, x2, x3)).store_at(o);
-                if R == 2 { V::load_at(o + s).add(sum(&a1, x0, x1, x2, x3)).store_at(o + s); }
+                if R == 2 { V::load_at(o + so).add(sum(&a1, x0, x1, x2, x3)).store_at(o + so); }
                 x += 16;
                 o += 16;
             }
@@ -65,26 +88,27 @@ fn rows<const R: usize>(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f3
         for r in 0..R {
             let ar = &a[r * k + p..][..4];
             for j in n4..n {
-                out[r * n + j] += (ar[0] * r0[j] + ar[1] * r1[j]) + (ar[2] * r2[j] + ar[3] * r3[j]);
+                out[r * ldo + j] += (ar[0] * r0[j] + ar[1] * r1[j]) + (ar[2] * r2[j] + ar[3] * r3[j]);
             }
         }
         p += 4;
     }
     // leftovers: the last k % 4 rows of b one at a time
     while p < k {
-        for r in 0..R { crate::simd::axpy(&mut out[r * n..], a[r * k + p], &b[p * n..], n); }
+        for r in 0..R { crate::simd::axpy(&mut out[r * ldo..], a[r * k + p], &b[p * ldb..], n); }
         p += 1;
     }
     if accumulate {
-        if let Some(bs) = bias { for o in out.chunks_exact_mut(n) { for (x, y) in o.iter_mut().zip(bs) { *x += *y; } } }
+        if let Some(bs) = bias { for r in 0..R { for (x, y) in out[r * ldo..][..n].iter_mut().zip(bs) { *x += *y; } } }
     }
 }
 
 /// out[r, j] = a[r, :]·b[j, :] for R rows: four dot products per row at a time, each load of b
 /// shared by the R rows.
-fn dots<const R: usize>(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f32]>, k: usize, n: usize,
+#[allow(clippy::too_many_arguments)]
+fn dots<const R: usize>(out: &mut [f32], ldo: usize, a: &[f32], b: &[f32], bias: Option<&[f32]>, k: usize, n: usize,
                         accumulate: bool) {
-    let (out, a) = (&mut out[..R * n], &a[..R * k]);
+    let (out, a) = (&mut out[..(R - 1) * ldo + n], &a[..R * k]);
     let k4 = k - k % 4;
     let fin = |o: &mut f32, s: f32, j: usize| {
         let v = s + bias.map_or(0.0, |bs| bs[j]);
@@ -122,7 +146,7 @@ fn dots<const R: usize>(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f3
             for p in k4..k {
                 t[0] += ar[p] * y0[p]; t[1] += ar[p] * y1[p]; t[2] += ar[p] * y2[p]; t[3] += ar[p] * y3[p];
             }
-            for (c, v) in t.into_iter().enumerate() { fin(&mut out[r * n + j + c], v, j + c); }
+            for (c, v) in t.into_iter().enumerate() { fin(&mut out[r * ldo + j + c], v, j + c); }
         }
         j += 4;
     }
@@ -130,7 +154,7 @@ fn dots<const R: usize>(out: &mut [f32], a: &[f32], b: &[f32], bias: Option<&[f3
     while j < n {
         for r in 0..R {
             let v = crate::simd::dot(&a[r * k..], &b[j * k..], k);
-            fin(&mut out[r * n + j], v, j);
+            fin(&mut out[r * ldo + j], v, j);
         }
         j += 1;
     }

@@ -92,3 +92,70 @@ pub fn layernorm_backward(dinp: &mut [f32], dweight: &mut [f32], mut dbias: Opti
         }
     }
 }
+
+/// layernorm_backward's dinp for rows r0..r1 only (a thread's share: split.rs). The same
+/// expressions in the same order as layernorm_backward, so the same bits.
+#[allow(clippy::too_many_arguments)]
+pub fn layernorm_backward_rows(dinp: &mut [f32], dout: &[f32], inp: &[f32], weight: &[f32], mean: &[f32],
+                               rstd: &[f32], c: usize, r0: usize, r1: usize) {
+    let weight = &weight[..c];
+    let c4 = c - c % 4;
+    for r in r0..r1 {
+        let (x, d) = (&inp[r * c..][..c], &dout[r * c..][..c]);
+        let di = &mut dinp[r * c..][..c];
+        let (m, s) = (mean[r], rstd[r]);
+        let (vm, vs) = (V::splat(m), V::splat(s));
+        let (mut a1, mut a2) = (V::zero(), V::zero());
+        for i in (0..c4).step_by(4) {
+            let norm = V::load(&x[i..]).sub(vm).mul(vs);
+            let dnorm = V::load(&weight[i..]).mul(V::load(&d[i..]));
+            a1 = a1.add(dnorm);
+            a2 = a2.add(dnorm.mul(norm));
+        }
+        let (mut s1, mut s2) = (a1.hsum(), a2.hsum());
+        // leftovers
+        for i in c4..c {
+            let (norm, dnorm) = ((x[i] - m) * s, weight[i] * d[i]);
+            s1 += dnorm;
+            s2 += dnorm * norm;
+        }
+        let (dm, dnm) = (s1 / c as f32, s2 / c as f32);
+        let (vdm, vdnm) = (V::splat(dm), V::splat(dnm));
+        for i in (0..c4).step_by(4) {
+            let norm = V::load(&x[i..]).sub(vm).mul(vs);
+            let dnorm = V::load(&weight[i..]).mul(V::load(&d[i..]));
+            let g = dnorm.sub(vdm).sub(norm.mul(vdnm)).mul(vs);
+            V::load(&di[i..]).add(g).store(&mut di[i..]);
+        }
+        // leftovers
+        for i in c4..c {
+            let (norm, dnorm) = ((x[i] - m) * s, weight[i] * d[i]);
+            di[i] += (dnorm - dm - norm * dnm) * s;
+        }
+    }
+}
+
+/// layernorm_backward's dweight and dbias for columns c0..c1 only (c0 a multiple of 4), summed
+/// over all n rows in row order, as layernorm_backward sums them: the same bits.
+#[allow(clippy::too_many_arguments)]
+pub fn layernorm_backward_cols(dweight: &mut [f32], mut dbias: Option<&mut [f32]>, dout: &[f32], inp: &[f32],
+                               mean: &[f32], rstd: &[f32], n: usize, c: usize, c0: usize, c1: usize) {
+    let c4 = c1 - (c1 - c0) % 4;
+    for r in 0..n {
+        let (x, d) = (&inp[r * c..][..c], &dout[r * c..][..c]);
+        let (m, s) = (mean[r], rstd[r]);
+        let (vm, vs) = (V::splat(m), V::splat(s));
+        for i in (c0..c4).step_by(4) {
+            let dv = V::load(&d[i..]);
+            let norm = V::load(&x[i..]).sub(vm).mul(vs);
+            if let Some(db) = dbias.as_deref_mut() { V::load(&db[i..]).add(dv).store(&mut db[i..]); }
+            V::load(&dweight[i..]).add(norm.mul(dv)).store(&mut dweight[i..]);
+        }
+        // leftovers
+        for i in c4..c1 {
+            let norm = (x[i] - m) * s;
+            if let Some(db) = dbias.as_deref_mut() { db[i] += d[i]; }
+            dweight[i] += norm * d[i];
+        }
+    }
+}

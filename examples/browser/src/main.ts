@@ -215,8 +215,11 @@ async function openHf(req: Extract<Request, { type: 'loadHf' }>): Promise<void> 
 }
 
 // ---- start ----
-call<{ backend: string }>({ type: 'init' }).then(({ backend }) => {
-  $('backend').textContent = backend === 'wasm' ? 'WebAssembly SIMD kernels' : 'JavaScript kernels (no wasm SIMD here)';
+call<{ backend: string; threads: number; notice: string | null }>({ type: 'init' }).then(({ backend, threads, notice }) => {
+  $('backend').textContent = backend === 'wasm' ? `WebAssembly SIMD kernels · ${threads} thread${threads === 1 ? '' : 's'}`
+    : 'JavaScript kernels (no wasm SIMD here)';
+  // one thread where more were possible: say why, and which headers the server must send
+  if (notice) { $('threads-notice').textContent = notice.replace(/^glassgpt: /, ''); $('threads-notice').hidden = false; }
   document.body.dataset.ready = 'true';
   if (params.get('autotrain') === '1') $('train').click();
 }, (e) => { $('backend').textContent = `failed to start: ${(e as Error).message}`; });

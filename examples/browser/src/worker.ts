@@ -30,8 +30,10 @@ function need(): { model: GPT; tok: Tokenizer } {
 
 const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => unknown } = {
   async init() {
-    be = await createBackend('auto', { onFallback: (e) => console.warn('using the js backend:', e.message) });
-    return { backend: be.name };
+    // threads: the cores (at most 4) when the page is cross-origin isolated, else one and a notice
+    let notice: string | null = null;
+    be = await createBackend('auto', { onFallback: (e) => console.warn('using the js backend:', e.message), onThreadsNotice: (n) => { notice = n; } });
+    return { backend: be.name, threads: be.threads, notice };
   },
 
   async train({ text: corpus, settings: s }) {

@@ -33,6 +33,8 @@ export const jsKernels = {
 
 export class JsBackend extends KernelBackend<Arr> {
   readonly name = 'js' as const;
+  readonly threads = 1;
+  dispose(): void { /* no threads, nothing held outside the JS heap */ }
   protected readonly k = jsKernels;
   private liveBytes = 0;
 

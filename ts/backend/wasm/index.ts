@@ -6,6 +6,8 @@ import type { Buf, DType } from '../backend.js';
 import type { RawBuf } from '../base.js';
 import { KernelBackend, type Kernels } from '../kernels.js';
 import { compileKernels, WasmLoadError, type WasmSource, type WasmVariant } from './loader.js';
+import { instantiateShared, ThreadPool, type ThreadExports } from './threads.js';
+import { PART_NAMES, splitKernels } from './split-kernels.js';
 
 interface WasmBuf extends RawBuf { ptr: number }
 
@@ -26,7 +28,13 @@ export class WasmBackend extends KernelBackend<number> {
   private f32 = new Float32Array(0);
   private i32 = new Int32Array(0);
 
-  constructor(private readonly exports: Exports, readonly variant: WasmVariant) {
+  /** Threads the kernels run on: 1, or the pool's size (the calling thread included); 1 after dispose. */
+  get threads(): number { return this.pool?.size ?? 1; }
+  /** Why fewer threads run than were asked for (e.g. a page without cross-origin isolation), or null. */
+  threadsNotice: string | null = null;
+
+  constructor(private readonly exports: Exports, readonly variant: WasmVariant, private pool: ThreadPool | null = null,
+    splitScale = 1) {
     super();
     // One table entry per kernel; the twin names are camelCase, the exports snake_case.
     const k: Record<string, unknown> = {};
@@ -35,7 +43,15 @@ export class WasmBackend extends KernelBackend<number> {
       if (typeof fn !== 'function') throw new WasmLoadError(`the kernels module lacks the export ${snake(name)}; rebuild it (npm run build:wasm)`);
       k[name] = fn;
     }
+    if (pool) splitKernels(k, pool, splitScale);
     this.k = k as unknown as Kernels<number>;
+  }
+
+  /** Ends the worker threads (none in the single-thread builds); later calls run on the calling
+   *  thread alone, with the same bits. A Node process never waits for
+   *  them (they are unref'd), but their memory and the pool's are held until this is called. */
+  dispose(): void {
+    this.pool?.dispose();
   }
 
   protected allocRaw(length: number, dtype: DType, zero: boolean): RawBuf {
@@ -74,9 +90,17 @@ const KERNEL_NAMES = ['matmul', 'sumRows', 'toBf16', 'matvecBf16', 'packMatrix',
   'embeddingForward', 'embeddingBackward', 'adamw', 'add', 'axpy', 'mul', 'mulAccumulate', 'scale',
   'fill', 'dropoutForward', 'sumSquares'] as const satisfies readonly (keyof Kernels<number>)[];
 
+export interface WasmThreadOptions {
+  /** Threads for the `threads` variant (the calling thread included); default 1. */
+  threads?: number;
+  /** Scales every split threshold (split-kernels.ts); tests pass 0 to split every call. */
+  splitScale?: number;
+}
+
 /** Instantiates the kernels (each call gets its own memory) and wraps them as a Backend. */
-export async function createWasmBackend(source?: WasmSource, variant: WasmVariant = 'simd'): Promise<WasmBackend> {
+export async function createWasmBackend(source?: WasmSource, variant: WasmVariant = 'simd', opts: WasmThreadOptions = {}): Promise<WasmBackend> {
   const module = await compileKernels(source, variant);
+  if (variant === 'threads') return createThreaded(module, opts);
   let instance: WebAssembly.Instance;
   try {
     instance = await WebAssembly.instantiate(module, {});
@@ -88,4 +112,18 @@ export async function createWasmBackend(source?: WasmSource, variant: WasmVarian
     throw new WasmLoadError('the given module is not the glassgpt kernels (no memory/alloc exports)');
   }
   return new WasmBackend(ex, variant);
+}
+
+/** The threads build: a shared memory, instantiated here, and a pool of threads − 1 workers. */
+async function createThreaded(module: WebAssembly.Module, opts: WasmThreadOptions): Promise<WasmBackend> {
+  const threads = opts.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a whole number ≥ 1, got ${threads}`);
+  let ex: ThreadExports;
+  try {
+    ex = instantiateShared(module);
+  } catch (e) {
+    throw new WasmLoadError(`the threads kernels could not be instantiated: ${(e as Error).message}`);
+  }
+  const pool = threads > 1 ? await ThreadPool.start(module, ex, threads, PART_NAMES) : null;
+  return new WasmBackend(ex as unknown as Exports, 'threads', pool, opts.splitScale);
 }

@@ -8,7 +8,7 @@ import { isNode } from '../../env.js';
 
 /** simd: the default, the same bits everywhere. relaxed: opt-in, matmul's and attention's
  *  multiply-adds fused where the CPU has FMA (faster; bits depend on the hardware). */
-export type WasmVariant = 'simd' | 'relaxed';
+export type WasmVariant = 'simd' | 'relaxed' | 'threads';
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
 export class WasmLoadError extends GlassgptError {
@@ -16,13 +16,14 @@ export class WasmLoadError extends GlassgptError {
   override name = 'WasmLoadError';
 }
 
-const FILES: Record<WasmVariant, string> = { simd: 'glassgpt-simd.wasm', relaxed: 'glassgpt-relaxed.wasm' };
+const FILES: Record<WasmVariant, string> = { simd: 'glassgpt-simd.wasm', relaxed: 'glassgpt-relaxed.wasm', threads: 'glassgpt-threads.wasm' };
 
 /** Where each variant is shipped: beside this module, in dist/ of the package (and, when running
  *  from the TypeScript sources, in ts/backend/wasm/, where the build copies it). One literal
  *  `new URL('./file.wasm', import.meta.url)` per file is the form vite, webpack 5, rollup's
  *  import-meta-assets plugin and parcel recognise: each ships exactly that file, nothing else. */
 export function defaultWasmUrl(variant: WasmVariant): URL {
+  if (variant === 'threads') return new URL('./glassgpt-threads.wasm', import.meta.url);
   return variant === 'relaxed'
     ? new URL('./glassgpt-relaxed.wasm', import.meta.url)
     : new URL('./glassgpt-simd.wasm', import.meta.url);
@@ -44,6 +45,7 @@ const RELAXED_PROBE = (() => {
 /** Whether this runtime can run `variant` (the `relaxed` build needs relaxed SIMD). */
 export function supportsVariant(variant: WasmVariant): boolean {
   if (!WebAssembly.validate(SIMD_PROBE)) return false;
+  if (variant === 'threads') return typeof SharedArrayBuffer !== 'undefined'; // shared memory (isolated pages only)
   return variant === 'simd' || WebAssembly.validate(RELAXED_PROBE);
 }
 

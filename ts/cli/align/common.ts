@@ -7,7 +7,7 @@ import { UsageError } from '../args.js';
 import { readTextFile } from '../../io/read-node.js';
 import { parseArgs } from 'node:util';
 import type { Readable } from 'node:stream';
-import { backendProblem, openBackend, type CliBackend } from '../backend.js';
+import { backendLabel, backendProblem, openBackend, threadsProblem, type CliBackend } from '../backend.js';
 import type { Backend } from '../../backend/backend.js';
 
 export interface CliIO {
@@ -27,7 +27,7 @@ type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options
 export type Values = Record<string, string | boolean | undefined>;
 
 const COMMON: Options = {
-  json: { type: 'boolean' }, backend: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' }, backend: { type: 'string' }, threads: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
 };
 
 /** Parses argv against `options` plus --json, --backend, --seed, --help; returns null on --help. */
@@ -63,7 +63,9 @@ export async function backendOf(v: Values): Promise<Backend> {
   const name = (v.backend as string | undefined) ?? 'auto';
   const bad = backendProblem(name);
   if (bad) throw new UsageError(bad);
-  return openBackend(name as CliBackend);
+  const badThreads = threadsProblem(v.threads);
+  if (badThreads) throw new UsageError(badThreads);
+  return openBackend(name as CliBackend, undefined, v.threads === undefined ? undefined : Number(v.threads));
 }
 
 export async function readText(path: string, what: string): Promise<string> {
@@ -74,7 +76,11 @@ export async function readText(path: string, what: string): Promise<string> {
  *  otherwise; with --json each event is one JSON object per line. */
 export class Reporter {
   private lastLen = 0;
-  constructor(private readonly io: CliIO, private readonly json: boolean) {}
+  /** With `be`: a run header on stderr (text mode), and its backend and threads in the final
+   *  JSON record (after the events, so the events keep their places). */
+  constructor(private readonly io: CliIO, private readonly json: boolean, private readonly be?: Backend) {
+    if (be && !json) io.err(`${backendLabel(be)}\n`);
+  }
 
   progress(done: number, total: number, event: Record<string, unknown>, fields: Record<string, number | string>): void {
     if (this.json) { this.io.out(JSON.stringify(event) + '\n'); return; }
@@ -87,7 +93,8 @@ export class Reporter {
 
   /** A final or standalone record: JSON with --json, else "key value" text. */
   result(event: Record<string, unknown>, text: string): void {
-    this.io.out(this.json ? JSON.stringify(event) + '\n' : text + '\n');
+    const run = this.be ? { backend: this.be.name, threads: this.be.threads } : {};
+    this.io.out(this.json ? JSON.stringify({ ...event, ...run }) + '\n' : text + '\n');
   }
 }
 

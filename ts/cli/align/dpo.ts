@@ -10,7 +10,7 @@ import { backendOf, num, parse, readText, Reporter, run, stdio, type CliIO } fro
 import { split } from './sft.js';
 
 const USAGE = `usage: glassgpt dpo --checkpoint DIR --data prefs.jsonl --out DIR [--val F | --val-fraction 0.1]
-  [--steps 100] [--beta 0.1] [--batch-size 8] [--lr 5e-4] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--json]
+  [--steps 100] [--beta 0.1] [--batch-size 8] [--lr 5e-4] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--threads N] [--json]
 `;
 
 export async function dpoCommand(argv: string[], io: CliIO = stdio): Promise<number> {
@@ -31,7 +31,7 @@ export async function dpoCommand(argv: string[], io: CliIO = stdio): Promise<num
     const before = val.length ? preferenceMargin(policy, tokenizer, val) : null;
     const tr = new DPOTrainer(policy, reference, tokenizer, pairs, { steps, beta, batchSize, lr, seed });
     if (tr.skipped > 0) io.err(`warning: ${tr.skipped} of ${pairs.length} pairs skipped: the model's block of ${policy.config.blockSize} tokens cuts off their responses\n`);
-    const rep = new Reporter(io, v.json === true);
+    const rep = new Reporter(io, v.json === true, be);
     for (let i = 0; i < steps; i++) {
       const s = tr.trainStep();
       rep.progress(s.step, steps, { type: 'step', ...s }, { loss: s.loss, margin: s.margin, acc: s.rewardAccuracy });

@@ -13,7 +13,7 @@ import { loadChatModel } from '../../align/checkpoint-node.js';
 import { backendOf, num, parse, promptsFrom, readText, run, stdio, type CliIO } from './common.js';
 
 const USAGE = `usage: glassgpt label --checkpoint DIR --prompts F --samples K --out F.jsonl
-  [--max-tokens 32] [--temperature 1] [--scripted] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--json]
+  [--max-tokens 32] [--temperature 1] [--scripted] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--threads N] [--json]
   At each prompt type the response numbers best first ("2 1 3"), "s" to skip, "q" to quit.
 `;
 

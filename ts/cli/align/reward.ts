@@ -10,7 +10,7 @@ import { backendOf, num, parse, readText, Reporter, run, stdio, UsageError, type
 import { split } from './sft.js';
 
 const USAGE = `usage: glassgpt reward train --checkpoint DIR --data prefs.jsonl --out DIR [--val F | --val-fraction 0.1]
-  [--steps 100] [--batch-size 16] [--lr 5e-4] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--json]
+  [--steps 100] [--batch-size 16] [--lr 5e-4] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--threads N] [--json]
 `;
 
 export async function rewardCommand(argv: string[], io: CliIO = stdio): Promise<number> {
@@ -31,7 +31,7 @@ export async function rewardCommand(argv: string[], io: CliIO = stdio): Promise<
     const { model, tokenizer } = await loadChatModel(be, v.checkpoint as string);
     const rm = new RewardModel(model, tokenizer);
     const tr = new RewardTrainer(rm, pairs, { steps, batchSize, lr, seed });
-    const rep = new Reporter(io, v.json === true);
+    const rep = new Reporter(io, v.json === true, be);
     for (let i = 0; i < steps; i++) {
       const s = tr.trainStep();
       rep.progress(s.step, steps, { type: 'step', ...s }, { loss: s.loss, acc: s.accuracy });

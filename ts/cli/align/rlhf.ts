@@ -12,7 +12,7 @@ import { backendOf, num, parse, promptsFrom, readText, Reporter, run, stdio, Usa
 const USAGE = `usage: glassgpt rlhf --algo ppo|grpo --checkpoint SFT_DIR --reward RM_DIR --prompts F --out DIR
   [--iterations 20] [--prompts-per-iteration 8] [--samples 8 (GRPO group size; PPO: per prompt, default 1)]
   [--max-tokens 16] [--lr 1e-4] [--epochs N] [--kl-coef 0.05 (PPO β; GRPO default 0.04)] [--target-kl X (PPO, adaptive β)]
-  [--judge afinn] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--json]
+  [--judge afinn] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--threads N] [--json]
   prompts: one per line, or JSONL records with a "prompt" field (.jsonl)
 `;
 
@@ -51,7 +51,7 @@ export async function rlhfCommand(argv: string[], io: CliIO = stdio): Promise<nu
         ...common, groupSize: num(v, 'samples', 8, { int: true, min: 2 }), epochs: num(v, 'epochs', 1, { int: true, min: 1 }),
         beta: num(v, 'kl-coef', 0.04, { min: 0 }),
       });
-    const rep = new Reporter(io, v.json === true);
+    const rep = new Reporter(io, v.json === true, be);
     let first: { reward: number } | null = null, last: { reward: number } | null = null;
     for (let i = 0; i < iterations; i++) {
       const s = await trainer.iterate();

@@ -8,7 +8,7 @@ import { Rng } from '../../tensor/random.js';
 import { backendOf, num, parse, readText, Reporter, run, stdio, type CliIO } from './common.js';
 
 const USAGE = `usage: glassgpt sft --checkpoint DIR --data F.jsonl --out DIR [--val F.jsonl | --val-fraction X]
-  [--steps 200] [--batch-size 8] [--lr 1e-3] [--eval-interval 50] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--json]
+  [--steps 200] [--batch-size 8] [--lr 1e-3] [--eval-interval 50] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--threads N] [--json]
 `;
 
 export async function sftCommand(argv: string[], io: CliIO = stdio): Promise<number> {
@@ -29,7 +29,7 @@ export async function sftCommand(argv: string[], io: CliIO = stdio): Promise<num
     const { model, tokenizer } = await loadChatModel(be, v.checkpoint as string);
     const tr = new SFTTrainer(model, tokenizer, data, { steps, batchSize, lr, seed });
     if (tr.skipped > 0) io.err(`warning: ${tr.skipped} of ${data.length} conversations skipped: the model's block of ${model.config.blockSize} tokens cuts off every assistant token\n`);
-    const rep = new Reporter(io, v.json === true);
+    const rep = new Reporter(io, v.json === true, be);
     let valLoss: number | null = null, loss = NaN, trained = 0, trainMs = 0;
     for (let i = 0; i < steps; i++) {
       const t0 = performance.now();
