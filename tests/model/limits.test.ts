@@ -81,8 +81,9 @@ describe('training that cannot fit the heap is refused before the first step', (
   });
 
   it('the activation estimate is a lower bound: it never refuses a step that fits', async () => {
-    // a fresh heap, so its growth over one step is the step's real footprint
-    const fresh = await createBackend('wasm');
+    // a fresh heap, so its growth over one step is the step's real footprint; one thread, since
+    // kernel threads allocate their stacks when they start, which may fall in any step
+    const fresh = await createBackend('wasm', { threads: 1 });
     const m = new GPT(fresh, { vocabSize: 65, blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 64, bias: false });
     const t = new Trainer(m, { train: new MemoryTokens(new Uint16Array(5000).map((_, i) => i % 65)), steps: 2, batchSize: 8 });
     t.trainStep();
