@@ -29,7 +29,7 @@ export const jsKernels = {
   layernormForward, layernormBackward, geluForward, geluBackward, softmaxForward,
   logSoftmaxForward, crossEntropyForward, crossEntropyBackward, embeddingForward,
   embeddingBackward, adamw, add, axpy, mul, mulAccumulate, scale, fill, dropoutForward, sumSquares,
-} as unknown as Kernels<Arr>;
+} satisfies Kernels<Arr>;
 
 export class JsBackend extends KernelBackend<Arr> {
   readonly name = 'js' as const;
