@@ -138,7 +138,7 @@ describe('the pool under many small jobs', () => {
   // job, re-ran the last one and counted itself twice, and the caller then waited forever
   // (training stopped at step 96 of 100). The pool now throws instead of hanging, so a
   // regression fails here.
-  it.each([[2, 150_000], [3, 40_000]])('%i threads, %i jobs: every job answered, none twice', async (threads, jobs) => {
+  it.each([[2, 120_000], [3, 40_000]])('%i threads, %i jobs: every job answered, none twice', async (threads, jobs) => {
     const be = await createWasmBackend(undefined, 'threads', { threads, splitScale: 0 });
     const x = be.alloc(64), o = be.alloc(64);
     be.write(x, Array.from({ length: 64 }, (_, i) => Math.sin(i)));
@@ -147,5 +147,5 @@ describe('the pool under many small jobs', () => {
       if (i % 3 === 0) be.scope(() => be.layernormForward(o, be.alloc(8), be.alloc(8), x, x, null, 8, 8));
     }
     be.dispose();
-  }, 120_000);
+  }, 300_000); // minutes only on a machine busy with other work
 });
