@@ -138,9 +138,9 @@ describe('the pool under many small jobs', () => {
   // job, re-ran the last one and counted itself twice, and the caller then waited forever
   // (training stopped at step 96 of 100). The pool now throws instead of hanging, so a
   // regression fails here.
-  // 3 threads on 2 cores are oversubscribed: each job may wait for a descheduled worker, so that
-  // case runs fewer jobs (40 000 took over 120 s on a loaded machine)
-  it.each([[2, 150_000], [3, 10_000]])('%i threads, %i jobs: every job answered, none twice', async (threads, jobs) => {
+  // 3 threads on 2 cores are oversubscribed: the pool then spins briefly and sleeps, and each job
+  // may still wait for a descheduled worker on a loaded machine, so that case runs fewer jobs
+  it.each([[2, 120_000], [3, 20_000]])('%i threads, %i jobs: every job answered, none twice', async (threads, jobs) => {
     const be = await createWasmBackend(undefined, 'threads', { threads, splitScale: 0 });
     const x = be.alloc(64), o = be.alloc(64);
     be.write(x, Array.from({ length: 64 }, (_, i) => Math.sin(i)));
@@ -149,5 +149,5 @@ describe('the pool under many small jobs', () => {
       if (i % 3 === 0) be.scope(() => be.layernormForward(o, be.alloc(8), be.alloc(8), x, x, null, 8, 8));
     }
     be.dispose();
-  }, 120_000);
+  }, 300_000); // minutes only on a machine busy with other work
 });

@@ -8,6 +8,8 @@ import { KernelBackend, type Kernels } from '../kernels.js';
 import { compileKernels, WasmLoadError, type WasmSource, type WasmVariant } from './loader.js';
 import { instantiateShared, ThreadPool, type ThreadExports } from './threads.js';
 import { PART_NAMES, splitKernels } from './split-kernels.js';
+import { cores } from './thread-choice.js';
+import { SPIN, SPIN_OVERSUBSCRIBED } from './worker-source.js';
 
 interface WasmBuf extends RawBuf { ptr: number }
 
@@ -124,6 +126,8 @@ async function createThreaded(module: WebAssembly.Module, opts: WasmThreadOption
   } catch (e) {
     throw new WasmLoadError(`the threads kernels could not be instantiated: ${(e as Error).message}`);
   }
-  const pool = threads > 1 ? await ThreadPool.start(module, ex, threads, PART_NAMES) : null;
+  // spin before sleeping only when every thread can have a core (worker-source.ts)
+  const spin = threads <= await cores() ? SPIN : SPIN_OVERSUBSCRIBED;
+  const pool = threads > 1 ? await ThreadPool.start(module, ex, threads, PART_NAMES, spin) : null;
   return new WasmBackend(ex as unknown as Exports, 'threads', pool, opts.splitScale);
 }

@@ -10,7 +10,7 @@
 // still belong in a Worker, where the page stays responsive.
 
 import { isNode } from '../../env.js';
-import { ARGS_AT, CTL, CTL_BYTES, MAX_ARGS, SPIN, WORKER_SOURCE } from './worker-source.js';
+import { ARGS_AT, CTL, CTL_BYTES, MAX_ARGS, WORKER_SOURCE } from './worker-source.js';
 
 /** A worker's shadow stack: what the Rust build gives the main thread (1 MiB). */
 const STACK_BYTES = 1 << 20;
@@ -72,7 +72,8 @@ export class ThreadPool {
   private workers: PoolWorker[] = [];
   private readonly canWait: boolean;
 
-  private constructor(threads: number, private readonly names: readonly string[], ex: ThreadExports) {
+  private constructor(threads: number, private readonly names: readonly string[], ex: ThreadExports,
+    private readonly spin: number) {
     this.size = threads;
     const sab = new SharedArrayBuffer(CTL_BYTES);
     this.ctl = new Int32Array(sab, 0, 16);
@@ -83,10 +84,12 @@ export class ThreadPool {
   }
 
   /** Starts threads − 1 workers over `ex`'s memory and waits until each has instantiated
+   *  (`spin`: loads of a shared counter before a thread sleeps, worker-source.ts's SPIN*)
    *  (a browser starts a worker only once the page yields, so a kernel must not wait on one
    *  that has not started). `names`: the part exports a job may name, by index. */
-  static async start(module: WebAssembly.Module, ex: ThreadExports, threads: number, names: readonly string[]): Promise<ThreadPool> {
-    const pool = new ThreadPool(threads, names, ex);
+  static async start(module: WebAssembly.Module, ex: ThreadExports, threads: number, names: readonly string[],
+    spin: number): Promise<ThreadPool> {
+    const pool = new ThreadPool(threads, names, ex, spin);
     try {
       const ready: Promise<void>[] = [];
       for (let i = 1; i < threads; i++) {
@@ -98,7 +101,7 @@ export class ThreadPool {
           const e = (m as { error?: string }).error;
           if (e) reject(new Error(`a glassgpt kernel worker could not start: ${e}`)); else resolve();
         })));
-        w.post({ module, memory: ex.memory, ctl: pool.ctl.buffer, index: i, gen: 0, names, workers: threads - 1,
+        w.post({ module, memory: ex.memory, ctl: pool.ctl.buffer, index: i, gen: 0, names, workers: threads - 1, spin,
           stackTop: stack + STACK_BYTES, tls: tlsBlock(ex) });
       }
       await Promise.all(ready);
@@ -129,7 +132,7 @@ export class ThreadPool {
     const want = this.workers.length, t1 = performance.now(), limit = t1 + Math.max(60_000, 10 * (t1 - t0));
     // the workers usually finish within microseconds of this thread: spin a little before sleeping
     // (a sleeping caller is woken ~0.1 ms late, as long as a small kernel's whole part)
-    for (let i = 0; i < SPIN && Atomics.load(ctl, CTL.done) !== want; i++);
+    for (let i = 0; i < this.spin && Atomics.load(ctl, CTL.done) !== want; i++);
     for (let d = Atomics.load(ctl, CTL.done); d !== want; d = Atomics.load(ctl, CTL.done)) {
       if (this.canWait) Atomics.wait(ctl, CTL.done, d, 1000);
       if (d > want || performance.now() > limit) {

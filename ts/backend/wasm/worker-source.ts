@@ -25,6 +25,10 @@ export const CTL_BYTES = ARGS_AT + 8 * MAX_ARGS;
  *  (a VM): with 4,000 loads (a few µs) every 0.1 ms decode product paid it and ran 0.5–0.7× one
  *  thread. A worker spins this long once per burst of kernels, not per kernel. */
 export const SPIN = 100_000;
+/** The spin when there are more threads than cores: a spinning thread would then take the core
+ *  that the thread doing the work needs (3 threads on 2 cores: 40,000 small jobs took over 120 s
+ *  with SPIN, 12 s with this). */
+export const SPIN_OVERSUBSCRIBED = 2000;
 
 export const WORKER_SOURCE = `
 'use strict';
@@ -51,7 +55,7 @@ onMessage((m) => {
   for (;;) {
     let spins = 0, g;
     while ((g = Atomics.load(ctl, ${CTL.gen})) === seen) {
-      if (spins++ >= ${SPIN}) Atomics.wait(ctl, ${CTL.gen}, seen);
+      if (spins++ >= m.spin) Atomics.wait(ctl, ${CTL.gen}, seen);
     }
     seen = g;
     if (Atomics.load(ctl, ${CTL.stop})) break;
