@@ -8,14 +8,7 @@
 use crate::*;
 use std::alloc::{alloc_zeroed, dealloc as free, Layout};
 
-type P = *const f32;
-type PM = *mut f32;
-
-unsafe fn r<'a>(p: P, n: usize) -> &'a [f32] { if n == 0 { &[] } else { std::slice::from_raw_parts(p, n) } }
-unsafe fn w<'a>(p: PM, n: usize) -> &'a mut [f32] { if n == 0 { &mut [] } else { std::slice::from_raw_parts_mut(p, n) } }
-unsafe fn ri<'a>(p: *const i32, n: usize) -> &'a [i32] { if n == 0 { &[] } else { std::slice::from_raw_parts(p, n) } }
-unsafe fn opt<'a>(p: P, n: usize) -> Option<&'a [f32]> { if p.is_null() { None } else { Some(r(p, n)) } }
-fn u(x: i32) -> usize { x.max(0) as usize }
+use crate::ffi::*;
 
 // A size no Layout can hold (over isize::MAX, i.e. 2 GiB on wasm32) returns null like a full
 // heap, instead of a panic that surfaces as a bare "unreachable"; the caller names the size.

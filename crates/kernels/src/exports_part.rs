@@ -8,14 +8,7 @@
 
 use crate::split;
 
-type P = *const f32;
-type PM = *mut f32;
-
-unsafe fn r<'a>(p: P, n: usize) -> &'a [f32] { if n == 0 { &[] } else { std::slice::from_raw_parts(p, n) } }
-unsafe fn w<'a>(p: PM, n: usize) -> &'a mut [f32] { if n == 0 { &mut [] } else { std::slice::from_raw_parts_mut(p, n) } }
-unsafe fn ri<'a>(p: *const i32, n: usize) -> &'a [i32] { if n == 0 { &[] } else { std::slice::from_raw_parts(p, n) } }
-unsafe fn opt<'a>(p: P, n: usize) -> Option<&'a [f32]> { if p.is_null() { None } else { Some(r(p, n)) } }
-fn u(x: i32) -> usize { x.max(0) as usize }
+use crate::ffi::*;
 
 #[no_mangle] pub unsafe extern "C" fn matmul_part(out: PM, a: P, b: P, bias: P, batch: i32, m: i32, k: i32, n: i32, trans_a: i32,
                                                   trans_b: i32, accumulate: i32, part: i32, parts: i32) {

@@ -15,6 +15,7 @@ pub mod embedding;
 pub mod optim;
 pub mod elementwise;
 pub mod peak;
+mod ffi;
 pub mod exports;
 pub mod split;
 pub mod exports_part;
