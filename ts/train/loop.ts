@@ -77,5 +77,6 @@ export abstract class TrainLoop<S extends { step: number }, V = never, D = objec
   }
 }
 
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+/** Milliseconds for step timing (performance.now where there is one). */
+export const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 const macrotask = () => new Promise<void>((r) => setTimeout(r, 0));

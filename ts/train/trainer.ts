@@ -12,7 +12,7 @@ import { Rng } from '../tensor/random.js';
 import { AdamW, ADAMW_DEFAULTS, type AdamWOptions } from './adamw.js';
 import { sampleBatch, type TokenSource } from './data.js';
 import { learningRate, type Schedule } from './schedule.js';
-import { TrainLoop, type LoopEvent, type LoopState } from './loop.js';
+import { now, TrainLoop, type LoopEvent, type LoopState } from './loop.js';
 import { TrainingError } from './errors.js';
 import { optimizerStep } from './step.js';
 import { checkTrainingFits } from '../model/limits.js';
@@ -135,5 +135,3 @@ export class Trainer extends TrainLoop<StepStats, EvalStats, DoneStats> {
 
   free(): void { this.optimizer.free(); }
 }
-
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
