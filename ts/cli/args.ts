@@ -63,8 +63,8 @@ export function num(v: Values, key: string, rule: NumRule = {}): number | undefi
   return x;
 }
 
-/** --key's value when it is one of `allowed` (or `dflt` when absent), else a UsageError. */
-export function choice<T extends string>(v: Values, key: string, allowed: readonly T[], dflt: T): T {
+/** --key's value when it is one of `allowed` (`dflt` when absent), else a UsageError. */
+export function choice<T extends string>(v: Values, key: string, allowed: readonly T[], dflt?: T): T {
   const s = v[key] ?? dflt;
   if (typeof s !== 'string' || !(allowed as readonly string[]).includes(s)) {
     throw new UsageError(`--${key} must be ${allowed.slice(0, -1).join(', ')}${allowed.length > 1 ? ' or ' : ''}${allowed.at(-1)}, got ${JSON.stringify(s)}`);

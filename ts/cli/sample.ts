@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { MAX_CHECKPOINT_BYTES, readFileLimited } from '../io/read-node.js';
 import { join } from 'node:path';
-import { command, num, parse, stdio, UsageError, type CliIO } from './args.js';
+import { choice, command, num, parse, stdio, UsageError, type CliIO } from './args.js';
 import { backendProblem, openBackend, threadsProblem, THREADS_HELP, type CliBackend } from './backend.js';
 import { GenerateOptionsError } from '../generate/errors.js';
 import { generate, stream } from '../generate/generate.js';
@@ -45,8 +45,7 @@ export async function sampleCommand(argv: string[], io: CliIO = stdio): Promise<
     }, ['checkpoint', 'prompt']);
     if (!v) { io.out(USAGE); return 0; }
     const backend = (v.backend as string | undefined) ?? 'auto';
-    const weights = (v.weights as string | undefined) ?? 'f32';
-    if (weights !== 'f32' && weights !== 'bf16') throw new UsageError(`--weights must be f32 or bf16, got ${JSON.stringify(weights)}`);
+    const weights = choice(v, 'weights', ['f32', 'bf16'], 'f32');
     const bad = backendProblem(backend) ?? threadsProblem(v.threads);
     if (bad) throw new UsageError(bad);
     const opts: GenerateOptions & Record<string, unknown> = {};

