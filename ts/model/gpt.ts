@@ -154,14 +154,13 @@ export class GPT {
 
   /** The blocks on ids already checked against the vocabulary (idx [B, T], i32). */
   private run(idx: Tensor, kv?: CacheAt): { hidden: Tensor; att: Tensor[]; residuals: Tensor[] } {
-    const { blockSize, nHead, nLayer, bias } = this.config;
+    const { blockSize, nHead, nLayer } = this.config;
     const be = this.backend;
     const [B, T] = idx.shape;
     if (T > blockSize) throw new ShapeError(`GPT.forward: sequence length ${T} exceeds blockSize ${blockSize}`);
     const start = kv ? this.checkCache(kv, B, T) : 0;
     const pos = new Int32Array(B * T);
     for (let i = 0; i < B * T; i++) pos[i] = start + (i % T); // position of each token, repeated per sequence
-    const b = (name: string) => (bias ? this.p(name) : null);
 
     let x = add(embedding(this.p('wte.weight'), idx), embedding(this.p('wpe.weight'), Tensor.ints(be, pos, [B, T]))); // (B, T, C)
     x = this.drop(x);
@@ -169,16 +168,27 @@ export class GPT {
     for (let l = 0; l < nLayer; l++) {
       const h = `h.${l}`;
       // x = x + attn(ln_1(x))
-      const qkv = this.linear(layernorm(x, this.p(`${h}.ln_1.weight`), b(`${h}.ln_1.bias`)), `${h}.attn.c_attn`); // (B, T, 3C)
+      const qkv = this.linear(this.norm(x, `${h}.ln_1`), `${h}.attn.c_attn`); // (B, T, 3C)
       const a = kv ? this.cachedAttention(qkv, kv, l) : attention(qkv, nHead); // out (B, T, C), att (B, nh, T, T|L)
       att.push(a.att);
       x = add(x, this.drop(this.linear(a.out, `${h}.attn.c_proj`)));
       // x = x + mlp(ln_2(x))
-      const hid = gelu(this.linear(layernorm(x, this.p(`${h}.ln_2.weight`), b(`${h}.ln_2.bias`)), `${h}.mlp.c_fc`)); // (B, T, 4C)
+      const hid = gelu(this.linear(this.norm(x, `${h}.ln_2`), `${h}.mlp.c_fc`)); // (B, T, 4C)
       x = add(x, this.drop(this.linear(hid, `${h}.mlp.c_proj`)));
       residuals.push(x);
     }
-    return { hidden: layernorm(x, this.p('ln_f.weight'), b('ln_f.bias')), att, residuals }; // (B, T, C)
+    return { hidden: this.norm(x, 'ln_f'), att, residuals }; // (B, T, C)
+  }
+
+  /** What the model makes of a residual stream x [B, T, C] (after any block): ln_f, then the LM
+   *  head. forward() does this to the last block's output; the logit lens to every block's. */
+  unembed(x: Tensor): Tensor {
+    return this.head(this.norm(x, 'ln_f'));
+  }
+
+  /** The LayerNorm called `prefix` (ln_1, ln_2, ln_f): its weight, and its bias when the model has biases. */
+  private norm(x: Tensor, prefix: string): Tensor {
+    return layernorm(x, this.p(`${prefix}.weight`), this.config.bias ? this.p(`${prefix}.bias`) : null);
   }
 
   /** x · W + b of the Linear (Conv1D) called `prefix`: through its bf16 copy when decoding
