@@ -1,6 +1,6 @@
 // glassgpt's public API: everything here runs in Node and in browsers. Node-only helpers (files,
 // checkpoint folders, the Brown corpus) are in the CLI and in the *-node modules.
-export { GlassgptError } from './errors.js';
+export { ArgumentError, GlassgptError } from './errors.js';
 export * from './backend/index.js';
 export * from './tokenizer/index.js';
 export * from './tensor/index.js';

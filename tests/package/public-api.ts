@@ -2,12 +2,12 @@
 // ts/<area>/index.ts is its deliberate list). Adding or removing a name is an API change: edit
 // this list in the same commit, and the README where it documents the name.
 /** Exported by ts/index.ts itself: the error base of every area. */
-export const ROOT_API = ['GlassgptError'];
+export const ROOT_API = ['ArgumentError', 'GlassgptError'];
 
 export const PUBLIC_API: Record<string, string[]> = {
   backend: [
-    'DEFAULT_MAX_THREADS', 'JsBackend', 'KernelArgumentError', 'WasmBackend', 'WasmLoadError', 'bestVariant', 'createBackend',
-    'init', 'supportsVariant',
+    'BackendError', 'DEFAULT_MAX_THREADS', 'HeapError', 'JsBackend', 'KernelArgumentError', 'WasmBackend', 'WasmLoadError',
+    'bestVariant', 'createBackend', 'init', 'supportsVariant',
   ],
   tensor: [
     'GradError', 'IGNORE_INDEX', 'ParameterStore', 'Rng', 'ShapeError', 'Tensor', 'add', 'attention',
@@ -62,11 +62,11 @@ export const PUBLIC_API: Record<string, string[]> = {
 
 /** glassgpt/node: the Node-only helpers (files, folders, the optional data packages). */
 export const NODE_API = [
-   'FileReadError', 'FileTokens', 'MAX_CHECKPOINT_BYTES', 'MAX_TEXT_BYTES', 'MODEL_FILE',
+   'FileReadError', 'FileTokens', 'FileWriteError', 'MAX_CHECKPOINT_BYTES', 'MAX_TEXT_BYTES', 'MODEL_FILE',
    'MissingPackageError', 'RunLockError', 'STATE_FILE', 'brownFileText', 'brownFiles', 'brownPrefix',
    'brownText', 'dirReader', 'isHfDir', 'loadChatModel', 'loadGpt2Files', 'loadHfDir', 'loadModelDir',
    'loadRewardModelDir', 'loadTokenizer', 'loadTokenizerFile', 'loadTrainerState', 'lockRunDir',
-   'readFileLimited', 'readTextFile', 'recoverCheckpoint', 'saveHfDir', 'saveModelDir', 'savePolicyDir',
+   'readFileLimited', 'readTextFile', 'recoverCheckpoint', 'resumeFromDir', 'saveHfDir', 'saveModelDir', 'savePolicyDir',
    'saveRewardModelDir', 'saveTokenizerFile', 'saveTrainingCheckpoint', 'untag', 'writeFileAtomic',
    'writeFileAtomicSync', 'writeTokenFile',
 ];

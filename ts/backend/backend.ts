@@ -158,6 +158,20 @@ export interface Backend {
   sumSquares(x: Buf, n: number): number;
 }
 
+/** Memory a request cannot have: over one buffer's or the wasm32 heap's limit, or a full heap.
+ *  The message gives the bytes asked for and the limit. */
+export class HeapError extends GlassgptError {
+  readonly code: string = 'ERR_HEAP';
+  override name = 'HeapError';
+}
+
+/** A backend that cannot do what was asked of it: its worker threads failed, stalled or were
+ *  disposed, or the host lacks what it needs. */
+export class BackendError extends GlassgptError {
+  readonly code: string = 'ERR_BACKEND';
+  override name = 'BackendError';
+}
+
 /** Thrown for invalid kernel arguments; the message names the argument and the value. */
 export class KernelArgumentError extends GlassgptError {
   readonly code: string = 'ERR_KERNEL_ARGUMENT';

@@ -2,6 +2,7 @@
 // A subclass supplies raw storage (allocRaw/freeRaw/viewRaw) and the kernels.
 
 import { KernelArgumentError, type Buf, type DType } from './backend.js';
+import { HeapError } from './backend.js';
 
 /** Storage common to both twins. `base` is the owning allocation (itself when not a slice). */
 export interface RawBuf extends Buf {
@@ -41,7 +42,7 @@ export abstract class BaseBackend {
     // in bytes, as a double: the wasm export takes a u32, and 2^30 + 4 floats would wrap to 16
     // bytes and alias live buffers; both twins refuse the same sizes
     if (length * 4 > MAX_ALLOC_BYTES) {
-      throw new RangeError(`${where}: ${length} ${dtype} values need ${length * 4} bytes, over the ${MAX_ALLOC_BYTES}-byte limit of one ` +
+      throw new HeapError(`${where}: ${length} ${dtype} values need ${length * 4} bytes, over the ${MAX_ALLOC_BYTES}-byte limit of one ` +
         'wasm32 allocation (2 GiB); use a smaller model, batch or block size');
     }
     return length;

@@ -6,6 +6,7 @@ import { JsBackend } from './js/index.js';
 import { createWasmBackend, type WasmBackend } from './wasm/index.js';
 import { chooseThreads } from './wasm/thread-choice.js';
 import { bestVariant, type WasmSource, type WasmVariant } from './wasm/loader.js';
+import { ArgumentError } from '../errors.js';
 
 export type BackendName = 'js' | 'wasm' | 'auto';
 export interface BackendOptions {
@@ -34,7 +35,7 @@ export async function createBackend(name: BackendName = 'auto', opts: BackendOpt
   const o = { ...defaults, ...opts };
   if (name === 'js') return new JsBackend();
   if (name !== 'wasm' && name !== 'auto') {
-    throw new Error(`unknown backend "${String(name)}"; choose js, wasm or auto`);
+    throw new ArgumentError(`unknown backend "${String(name)}"; choose js, wasm or auto`);
   }
   try {
     // A .wasm given without a variant is taken as the single-thread build unless threads are asked for.
@@ -68,7 +69,7 @@ function warnOnce(notice: string): void {
 }
 
 export type { Backend, Buf, DType, PackedMatrix } from './backend.js';
-export { KernelArgumentError } from './backend.js';
+export { BackendError, HeapError, KernelArgumentError } from './backend.js';
 export { JsBackend } from './js/index.js';
 export { WasmBackend } from './wasm/index.js';
 export { DEFAULT_MAX_THREADS } from './wasm/thread-choice.js';

@@ -109,14 +109,14 @@ export abstract class KernelBackend<H> extends BaseBackend implements Backend {
   kvCacheWrite(kCache: Buf, vCache: Buf, qkv: Buf, Bn: number, T: number, C: number, Hn: number, pos: number, maxT: number): void {
     const f = 'kvCacheWrite';
     this.dims(f, { B: Bn, C, H: Hn, maxT }, true); this.dims(f, { T, pos }); this.heads(f, C, Hn);
-    if (pos + T > maxT) throw new RangeError(`${f}: positions ${pos}…${pos + T - 1} exceed the cache length ${maxT}`);
+    if (pos + T > maxT) throw new KernelArgumentError(`${f}: positions ${pos}…${pos + T - 1} exceed the cache length ${maxT}`);
     this.arg(f, 'kCache', kCache, Bn * maxT * C); this.arg(f, 'vCache', vCache, Bn * maxT * C); this.arg(f, 'qkv', qkv, Bn * T * 3 * C);
     this.k.kvCacheWrite(this.h(kCache), this.h(vCache), this.h(qkv), Bn, T, C, Hn, pos, maxT);
   }
   attentionDecode(out: Buf, att: Buf, qkv: Buf, kCache: Buf, vCache: Buf, Bn: number, C: number, Hn: number, L: number, maxT: number): void {
     const f = 'attentionDecode';
     this.dims(f, { B: Bn, C, H: Hn, L, maxT }, true); this.heads(f, C, Hn);
-    if (L > maxT) throw new RangeError(`${f}: L=${L} exceeds the cache length ${maxT}`);
+    if (L > maxT) throw new KernelArgumentError(`${f}: L=${L} exceeds the cache length ${maxT}`);
     this.arg(f, 'out', out, Bn * C); this.arg(f, 'att', att, Bn * Hn * L); this.arg(f, 'qkv', qkv, Bn * 3 * C);
     this.arg(f, 'kCache', kCache, Bn * maxT * C); this.arg(f, 'vCache', vCache, Bn * maxT * C);
     this.k.attentionDecode(this.h(out), this.h(att), this.h(qkv), this.h(kCache), this.h(vCache), Bn, C, Hn, L, maxT);
@@ -195,7 +195,7 @@ export abstract class KernelBackend<H> extends BaseBackend implements Backend {
   fill(out: Buf, value: number, n: number): void { this.ew('fill', n, out); this.k.fill(this.h(out), value, n); }
   dropoutForward(out: Buf, mask: Buf, inp: Buf, n: number, p: number, seed: number): void {
     this.ew('dropoutForward', n, out, mask, inp);
-    if (!(p >= 0 && p < 1)) throw new RangeError(`dropoutForward: p must be in [0, 1), got ${p}`);
+    if (!(p >= 0 && p < 1)) throw new KernelArgumentError(`dropoutForward: p must be in [0, 1), got ${p}`);
     this.k.dropoutForward(this.h(out), this.h(mask), this.h(inp), n, p, seed >>> 0);
   }
   sumSquares(x: Buf, n: number): number { this.ew('sumSquares', n, x); return this.k.sumSquares(this.h(x), n); }
@@ -208,7 +208,7 @@ export abstract class KernelBackend<H> extends BaseBackend implements Backend {
     this.arg(f, 'targets', targets, N, 'i32');
     const t = (this.view(targets) as Int32Array).subarray(0, N);
     for (let i = 0; i < N; i++) {
-      if (t[i] !== ignoreIndex && (t[i] < 0 || t[i] >= V)) throw new RangeError(`${f}: target ${t[i]} at row ${i} is outside the vocabulary [0, ${V})`);
+      if (t[i] !== ignoreIndex && (t[i] < 0 || t[i] >= V)) throw new KernelArgumentError(`${f}: target ${t[i]} at row ${i} is outside the vocabulary [0, ${V})`);
     }
   }
 }

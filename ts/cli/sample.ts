@@ -2,19 +2,20 @@
 // its metadata, as the trainer writes it) and generate from a prompt, optionally streaming.
 // Exit codes: 0 ok, 1 failure (missing or corrupt checkpoint), 2 usage error (bad flag or value).
 import { existsSync, statSync } from 'node:fs';
-import { MAX_CHECKPOINT_BYTES, readFileLimited } from '../io/read-node.js';
+import { FileReadError, MAX_CHECKPOINT_BYTES, readFileLimited } from '../io/read-node.js';
 import { join } from 'node:path';
 import { choice, command, num, parse, stdio, UsageError, type CliIO } from './args.js';
 import { backendProblem, openBackend, threadsProblem, THREADS_HELP, type CliBackend } from './backend.js';
 import { GenerateOptionsError } from '../generate/errors.js';
 import { generate, stream } from '../generate/generate.js';
 import type { GenerateOptions } from '../generate/options.js';
-import { loadCheckpoint } from '../model/checkpoint.js';
+import { CheckpointError, loadCheckpoint } from '../model/checkpoint.js';
 import { tokenizerFromJSON } from '../tokenizer/json.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import type { Backend } from '../backend/backend.js';
 import type { GPT } from '../model/gpt.js';
 import { isHfDir, loadHfDir } from '../hf/node.js';
+import { HfFolderError } from '../hf/load.js';
 
 const USAGE = `usage: glassgpt sample --checkpoint DIR --prompt TEXT [options]
   --temperature T        0 = greedy (default 1)
@@ -62,7 +63,7 @@ interface Run { backend: string; weights: 'f32' | 'bf16'; threads: unknown; stre
 async function sample(checkpoint: string, prompt: string, opts: GenerateOptions, o: Run, io: CliIO): Promise<number> {
   const hf = isHfDir(checkpoint); // a Hugging Face GPT-2 folder (config.json, model.safetensors)
   const file = !hf && existsSync(checkpoint) && statSync(checkpoint).isDirectory() ? join(checkpoint, 'model.safetensors') : checkpoint;
-  if (!existsSync(file)) throw new Error(`no checkpoint at ${JSON.stringify(file)} (expected DIR/model.safetensors)`);
+  if (!existsSync(file)) throw new FileReadError(`no checkpoint at ${JSON.stringify(file)} (expected DIR/model.safetensors)`);
   const be = await openBackend(o.backend as CliBackend, (e) => io.err(`glassgpt: wasm unavailable, using js: ${e.message}\n`),
     o.threads === undefined ? undefined : Number(o.threads));
   try {
@@ -107,12 +108,12 @@ async function sample(checkpoint: string, prompt: string, opts: GenerateOptions,
 
 function loadOwn(be: Backend, file: string): { model: GPT; tokenizer: Tokenizer } {
   const { model, tokenizer } = loadCheckpoint(be, readFileLimited(file, MAX_CHECKPOINT_BYTES, 'checkpoint'));
-  if (tokenizer === undefined) { model.free(); throw new Error(`checkpoint ${JSON.stringify(file)} has no tokenizer in its metadata`); }
+  if (tokenizer === undefined) { model.free(); throw new CheckpointError(`checkpoint ${JSON.stringify(file)} has no tokenizer in its metadata`); }
   return { model, tokenizer: tokenizerFromJSON(tokenizer) };
 }
 
 async function loadHf(be: Backend, dir: string): Promise<{ model: GPT; tokenizer: Tokenizer }> {
   const { model, tokenizer } = await loadHfDir(be, dir);
-  if (tokenizer === undefined) { model.free(); throw new Error(`${JSON.stringify(dir)} has no tokenizer.json or vocab.json + merges.txt`); }
+  if (tokenizer === undefined) { model.free(); throw new HfFolderError(`${JSON.stringify(dir)} has no tokenizer.json or vocab.json + merges.txt`); }
   return { model, tokenizer };
 }

@@ -6,6 +6,8 @@ import type { Backend, Buf } from '../backend/backend.js';
 import type { GPTConfig } from '../model/config.js';
 import type { KVCacheBuffers } from '../model/gpt.js';
 import { HEAP_LIMIT_BYTES } from '../model/limits.js';
+import { ArgumentError } from '../errors.js';
+import { HeapError } from '../backend/backend.js';
 
 export class KVCache implements KVCacheBuffers {
   readonly k: Buf[] = [];
@@ -15,13 +17,13 @@ export class KVCache implements KVCacheBuffers {
   private readonly rowSize: number; // elements of one sequence in one layer: nHead·maxT·headSize
 
   constructor(private readonly backend: Backend, config: GPTConfig, batch: number, readonly maxT: number) {
-    if (!(Number.isInteger(batch) && batch > 0)) throw new RangeError(`KVCache: batch must be a positive integer, got ${batch}`);
-    if (!(Number.isInteger(maxT) && maxT > 0 && maxT <= config.blockSize)) throw new RangeError(`KVCache: maxT must be in [1, ${config.blockSize}], got ${maxT}`);
+    if (!(Number.isInteger(batch) && batch > 0)) throw new ArgumentError(`KVCache: batch must be a positive integer, got ${batch}`);
+    if (!(Number.isInteger(maxT) && maxT > 0 && maxT <= config.blockSize)) throw new ArgumentError(`KVCache: maxT must be in [1, ${config.blockSize}], got ${maxT}`);
     this.batch = batch;
     this.rowSize = config.nEmbd * maxT; // nHead · headSize = nEmbd
     const bytes = 2 * config.nLayer * batch * this.rowSize * 4;
     if (bytes > HEAP_LIMIT_BYTES) {
-      throw new RangeError(`KVCache: ${config.nLayer} layers × batch ${batch} × ${maxT} positions × nEmbd ${config.nEmbd} need ${bytes} bytes of K and V, ` +
+      throw new HeapError(`KVCache: ${config.nLayer} layers × batch ${batch} × ${maxT} positions × nEmbd ${config.nEmbd} need ${bytes} bytes of K and V, ` +
         `over the ${HEAP_LIMIT_BYTES}-byte wasm32 heap: generate fewer sequences at once or fewer tokens`);
     }
     try {
@@ -46,7 +48,7 @@ export class KVCache implements KVCacheBuffers {
     const be = this.backend, n = this.rowSize;
     rows.forEach((r, j) => {
       if (!(Number.isInteger(r) && r >= j && r < this.batch) || (j > 0 && r <= rows[j - 1])) {
-        throw new RangeError(`KVCache.select: rows must be increasing indices below ${this.batch}, got [${rows.join(', ')}]`);
+        throw new ArgumentError(`KVCache.select: rows must be increasing indices below ${this.batch}, got [${rows.join(', ')}]`);
       }
     });
     for (const bufs of [this.k, this.v]) {

@@ -6,6 +6,7 @@
 import { inference } from '../model/inference.js';
 import type { GPT } from '../model/gpt.js';
 import { ContextWindow } from './window.js';
+import { ArgumentError } from '../errors.js';
 
 export interface Stepper {
   /** Starts from prompts of equal length; returns each row's last-position logits [V]. */
@@ -28,7 +29,7 @@ export abstract class WindowedStepper implements Stepper {
 
   prefill(rows: readonly (readonly number[])[]): Float32Array[] {
     if (rows.length === 0 || rows.some((r) => r.length !== rows[0].length || r.length === 0)) {
-      throw new RangeError('Stepper.prefill: needs at least one row, all of the same non-zero length');
+      throw new ArgumentError('Stepper.prefill: needs at least one row, all of the same non-zero length');
     }
     this.rows = rows.map((r) => [...r]);
     this.window.reset(this.rows[0].length);
@@ -36,7 +37,7 @@ export abstract class WindowedStepper implements Stepper {
   }
 
   step(tokens: readonly number[]): Float32Array[] {
-    if (tokens.length !== this.rows.length) throw new RangeError(`Stepper.step: ${tokens.length} tokens for ${this.rows.length} rows`);
+    if (tokens.length !== this.rows.length) throw new ArgumentError(`Stepper.step: ${tokens.length} tokens for ${this.rows.length} rows`);
     this.rows.forEach((r, i) => r.push(tokens[i]));
     return this.window.grow(this.rows[0].length) ? this.forwardWindow() : this.forwardNext(tokens);
   }

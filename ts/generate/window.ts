@@ -1,3 +1,4 @@
+import { ArgumentError } from '../errors.js';
 // The context window policy for sequences longer than blockSize (the model has blockSize
 // position embeddings, so it can never see more).
 //
@@ -17,7 +18,7 @@ export class ContextWindow {
 
   constructor(readonly blockSize: number, readonly keep: number) {
     if (!(Number.isInteger(keep) && keep >= 1 && keep <= blockSize)) {
-      throw new RangeError(`ContextWindow: keep must be in [1, ${blockSize}], got ${keep}`);
+      throw new ArgumentError(`ContextWindow: keep must be in [1, ${blockSize}], got ${keep}`);
     }
   }
 

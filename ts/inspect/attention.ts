@@ -4,6 +4,7 @@
 
 import type { GPT } from '../model/gpt.js';
 import { inspectRun, promptIds } from './run.js';
+import { InspectError } from './run.js';
 
 export interface AttentionMaps {
   nLayer: number;
@@ -34,7 +35,7 @@ export function attentionMaps(model: GPT, ids: readonly number[]): AttentionMaps
 /** One map's row i: where query position i looked, as probabilities over positions 0 … i. */
 export function attentionRow(maps: AttentionMaps, layer: number, head: number, i: number): Float32Array {
   if (!(layer >= 0 && layer < maps.nLayer && head >= 0 && head < maps.nHead && i >= 0 && i < maps.T)) {
-    throw new RangeError(`attentionRow: layer ${layer}, head ${head}, position ${i} is outside ${maps.nLayer} layers × ${maps.nHead} heads × ${maps.T} positions`);
+    throw new InspectError(`attentionRow: layer ${layer}, head ${head}, position ${i} is outside ${maps.nLayer} layers × ${maps.nHead} heads × ${maps.T} positions`);
   }
   return maps.weights[layer][head].subarray(i * maps.T, i * maps.T + i + 1);
 }

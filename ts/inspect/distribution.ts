@@ -7,6 +7,7 @@ import type { GPT } from '../model/gpt.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { inspectRun, promptIds } from './run.js';
 import { softmaxTop, type TokenProb } from './softmax.js';
+import { InspectError } from './run.js';
 
 export interface PositionDistribution {
   position: number;
@@ -30,7 +31,7 @@ function rows(logits: Tensor, ids: number[], n: number): PositionDistribution[] 
 }
 
 function checkN(n: number, where: string): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${where}: topN must be a whole number ≥ 1, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new InspectError(`${where}: topN must be a whole number ≥ 1, got ${n}`);
 }
 
 /** The model's next-token distribution at every position of `ids` (top `topN` of each). */

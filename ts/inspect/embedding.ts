@@ -4,6 +4,7 @@
 
 import type { GPT } from '../model/gpt.js';
 import { tokenId } from './run.js';
+import { InspectError } from './run.js';
 
 export interface Neighbour {
   id: number;
@@ -43,7 +44,7 @@ export function tokenSimilarity(model: GPT, a: number, b: number): number {
  *  most similar first; ties go to the lower id. `exclude` drops further ids (e.g. specials). */
 export function nearestTokens(model: GPT, id: number, k = 10, exclude: readonly number[] = []): Neighbour[] {
   tokenId(model, id, 'nearestTokens id');
-  if (!Number.isInteger(k) || k < 1) throw new RangeError(`nearestTokens: k must be a whole number ≥ 1, got ${k}`);
+  if (!Number.isInteger(k) || k < 1) throw new InspectError(`nearestTokens: k must be a whole number ≥ 1, got ${k}`);
   const { w, norms, C } = table(model);
   const skip = new Set([id, ...exclude]);
   const all: Neighbour[] = [];

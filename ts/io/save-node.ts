@@ -7,6 +7,13 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+import { GlassgptError } from '../errors.js';
+
+/** A file or folder that cannot be written where asked (read-only, missing parent, not a folder). */
+export class FileWriteError extends GlassgptError {
+  readonly code: string = 'ERR_FILE_WRITE';
+  override name = 'FileWriteError';
+}
 
 /** Ending of every temp file written here: .<name>.<pid>.<time>.tmp */
 export const TMP_SUFFIX = '.tmp';

@@ -16,6 +16,7 @@ import { ParameterStore } from '../tensor/params.js';
 import { makeConfig, parameterSpecs, type GPTConfig } from './config.js';
 import { initGPT2 } from './init.js';
 import { HalfWeights, type WeightDtype } from './half.js';
+import { ArgumentError } from '../errors.js';
 
 /** Token ids: an i32 Tensor [B, T] or rows of numbers (B rows of equal length T). */
 export type TokenBatch = Tensor | readonly (readonly number[])[];
@@ -80,7 +81,7 @@ export class GPT {
    *  decoding then reads instead of the f32 ones: half the bytes per token. A snapshot, like
    *  packMatrix: after changing the weights (training), call it again. 'f32' drops the copies. */
   setWeightDtype(dtype: WeightDtype): void {
-    if (dtype !== 'f32' && dtype !== 'bf16') throw new RangeError(`GPT.setWeightDtype: dtype must be "f32" or "bf16", got ${JSON.stringify(dtype)}`);
+    if (dtype !== 'f32' && dtype !== 'bf16') throw new ArgumentError(`GPT.setWeightDtype: dtype must be "f32" or "bf16", got ${JSON.stringify(dtype)}`);
     this.half?.free();
     this.half = null;
     if (dtype === 'f32') return;
@@ -206,7 +207,7 @@ export class GPT {
       throw new ShapeError(`GPT.decode: the KV cache has ${cache.k.length} layers, the model ${this.config.nLayer}`);
     }
     if (!Number.isInteger(pos) || pos < 0 || pos + T > cache.maxT) {
-      throw new RangeError(`GPT.decode: positions ${pos}…${pos + T - 1} exceed the cache (maxT ${cache.maxT})`);
+      throw new ShapeError(`GPT.decode: positions ${pos}…${pos + T - 1} exceed the cache (maxT ${cache.maxT})`);
     }
     if (pos > 0 && T !== 1) throw new ShapeError(`GPT.decode: a prefill of ${T} tokens must start at pos 0 (after it, one token per sequence), got pos ${pos}`);
     if (cache.k[0].length < B * cache.maxT * this.config.nEmbd) throw new ShapeError(`GPT.decode: the KV cache holds fewer than ${B} sequences`);
@@ -264,7 +265,7 @@ export class GPT {
     for (let i = 0; i < data.length; i++) {
       const id = data[i];
       if ((id < 0 || id >= V) && !(allowIgnore && id === IGNORE_INDEX)) {
-        throw new RangeError(`GPT.forward: ${what} value ${id} at position ${i} is outside the vocabulary [0, ${V})`);
+        throw new ArgumentError(`GPT.forward: ${what} value ${id} at position ${i} is outside the vocabulary [0, ${V})`);
       }
     }
     return t;

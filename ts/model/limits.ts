@@ -69,7 +69,7 @@ export function largestActivationBytes(c: GPTConfig, B: number, T: number): numb
 export function checkTrainingFits(c: GPTConfig, B: number, T: number): void {
   const params = 4 * parameterElements(c), acts = activationBytes(c, B, T), one = largestActivationBytes(c, B, T);
   if (one > BUFFER_LIMIT_BYTES || 4 * params + acts > HEAP_LIMIT_BYTES) {
-    throw new RangeError(`Trainer: batchSize=${B} × blockSize=${T} with nLayer=${c.nLayer}, nEmbd=${c.nEmbd}, nHead=${c.nHead}, vocabSize=${c.vocabSize} ` +
+    throw new ConfigError(`Trainer: batchSize=${B} × blockSize=${T} with nLayer=${c.nLayer}, nEmbd=${c.nEmbd}, nHead=${c.nHead}, vocabSize=${c.vocabSize} ` +
       `needs at least ${gib(4 * params + acts)} (${gib(4 * params)} weights, gradients and AdamW moments + ${gib(acts)} activations; ` +
       `largest buffer ${gib(one)}), over the wasm32 heap of ${gib(HEAP_LIMIT_BYTES)} (one buffer ≤ ${gib(BUFFER_LIMIT_BYTES)}): ` +
       `lower the batch size or the block size, or use a smaller model`);

@@ -5,11 +5,12 @@
 // noise the head would give large logits to.
 
 import { GPT } from './gpt.js';
+import { ArgumentError } from '../errors.js';
 
 /** A new GPT with `vocabSize` ≥ the model's; the old one is left as it was (free it yourself). */
 export function resizeTokenEmbeddings(model: GPT, vocabSize: number): GPT {
   const V = model.config.vocabSize, C = model.config.nEmbd, be = model.backend;
-  if (!Number.isInteger(vocabSize) || vocabSize < V) throw new RangeError(`resizeTokenEmbeddings: vocabSize must be an integer ≥ ${V}, got ${vocabSize}`);
+  if (!Number.isInteger(vocabSize) || vocabSize < V) throw new ArgumentError(`resizeTokenEmbeddings: vocabSize must be an integer ≥ ${V}, got ${vocabSize}`);
   const out = new GPT(be, { ...model.config, vocabSize }, { init: false });
   try {
     for (const [name, t] of model.namedParameters()) {

@@ -6,6 +6,7 @@
 import type { Buf } from '../backend/backend.js';
 import { ShapeError, fmtShape } from './errors.js';
 import { Tensor, record, sameBackend } from './tensor.js';
+import { ArgumentError } from '../errors.js';
 
 /** The gradient buffer of `t` if it needs one, else null (skip that contribution). */
 function dOf(t: Tensor): Buf | null {
@@ -87,7 +88,7 @@ export function mul(a: Tensor, b: Tensor): Tensor {
 /** alpha · x. */
 export function scale(x: Tensor, alpha: number): Tensor {
   f32('scale', x);
-  if (!Number.isFinite(alpha)) throw new RangeError(`scale: alpha must be finite, got ${alpha}`);
+  if (!Number.isFinite(alpha)) throw new ArgumentError(`scale: alpha must be finite, got ${alpha}`);
   const be = x.backend, out = Tensor.empty(be, x.shape);
   be.scale(out.data, x.data, alpha, x.size);
   return record(out, [x], () => addGrad(x, out.grad!, alpha));
@@ -199,7 +200,7 @@ export function gelu(x: Tensor): Tensor {
 
 /** Inverted dropout with a counter-based mask: identity when p = 0 or not training. */
 export function dropout(x: Tensor, p: number, seed: number, training: boolean): Tensor {
-  if (!(p >= 0 && p < 1)) throw new RangeError(`dropout: p must be in [0, 1), got ${p}`);
+  if (!(p >= 0 && p < 1)) throw new ArgumentError(`dropout: p must be in [0, 1), got ${p}`);
   if (!training || p === 0) return x;
   f32('dropout', x);
   const be = x.backend, out = Tensor.empty(be, x.shape);

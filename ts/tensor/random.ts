@@ -1,3 +1,4 @@
+import { ArgumentError } from '../errors.js';
 // A small seeded PRNG for initialisation and dropout seeds: mulberry32 (32-bit state, passes
 // gjrand/PractRand at the sizes we draw) plus Box-Muller for normals, as the brief allows for
 // init. Deterministic for a seed in every JS engine except for the last ulp of Math.log/cos.
@@ -6,7 +7,7 @@ export class Rng {
   private state: number;
 
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`Rng: seed must be a finite number, got ${seed}`);
+    if (!Number.isFinite(seed)) throw new ArgumentError(`Rng: seed must be a finite number, got ${seed}`);
     this.state = seed >>> 0;
   }
 

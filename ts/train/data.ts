@@ -4,6 +4,7 @@
 // reads windows straight from a token file instead, for corpora too big to hold.
 
 import type { Rng } from '../tensor/random.js';
+import { ArgumentError } from '../errors.js';
 
 /** Anything windows can be cut from. */
 export interface TokenSource {
@@ -27,7 +28,7 @@ export function packTokens(ids: ArrayLike<number>, vocabSize: number): TokenArra
 
 /** A train/val split of one token array: the first (1 − valFraction) for training. */
 export function splitTokens(tokens: TokenArray, valFraction: number): { train: MemoryTokens; val: MemoryTokens } {
-  if (!(valFraction >= 0 && valFraction < 1)) throw new RangeError(`valFraction must be in [0, 1), got ${valFraction}`);
+  if (!(valFraction >= 0 && valFraction < 1)) throw new ArgumentError(`valFraction must be in [0, 1), got ${valFraction}`);
   const n = Math.floor(tokens.length * (1 - valFraction));
   return { train: new MemoryTokens(tokens.subarray(0, n)), val: new MemoryTokens(tokens.subarray(n)) };
 }
@@ -42,7 +43,7 @@ export interface Batch {
 /** B random windows of T+1 tokens: inputs are the first T, targets the last T. */
 export function sampleBatch(src: TokenSource, B: number, T: number, rng: Rng): Batch {
   if (src.length < T + 1) {
-    throw new RangeError(`the data has ${src.length} tokens, fewer than one window of blockSize+1 = ${T + 1}`);
+    throw new ArgumentError(`the data has ${src.length} tokens, fewer than one window of blockSize+1 = ${T + 1}`);
   }
   const ids = new Int32Array(B * T), targets = new Int32Array(B * T), win = new Int32Array(T + 1);
   const starts = src.length - T; // valid starts: 0 … length − T − 1

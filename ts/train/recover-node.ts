@@ -7,6 +7,7 @@ import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MAX_HEADER_BYTES } from '../io/safetensors.js';
 import { syncDir, TMP_SUFFIX } from '../io/save-node.js';
+import { FileWriteError } from '../io/save-node.js';
 
 export const MODEL_FILE = 'model.safetensors';
 export const STATE_FILE = 'train-state.safetensors';
@@ -77,7 +78,7 @@ export async function prepareCheckpointDir(dir: string, depth = 0): Promise<void
       await prepareCheckpointDir(dirname(dir), depth + 1);
       return prepareCheckpointDir(dir, 64); // once more, without climbing again
     }
-    throw new Error(`cannot create the checkpoint folder ${JSON.stringify(dir)} (${code}: ${(e as Error).message}); ` +
+    throw new FileWriteError(`cannot create the checkpoint folder ${JSON.stringify(dir)} (${code}: ${(e as Error).message}); ` +
       'choose another --out, or make its parent writable');
   }
 }

@@ -16,6 +16,7 @@ import { now, TrainLoop, type LoopEvent, type LoopState } from './loop.js';
 import { TrainingError } from './errors.js';
 import { optimizerStep } from './step.js';
 import { checkTrainingFits } from '../model/limits.js';
+import { ArgumentError } from '../errors.js';
 
 export interface TrainerOptions extends Partial<Schedule>, Partial<AdamWOptions> {
   train: TokenSource; // training tokens
@@ -51,19 +52,19 @@ export class Trainer extends TrainLoop<StepStats, EvalStats, DoneStats> {
 
   constructor(readonly model: GPT, readonly opts: TrainerOptions) {
     super(opts.steps);
-    for (const k of Object.keys(opts)) if (!OPTION_KEYS.includes(k)) throw new RangeError(`Trainer: unknown option "${k}" (known: ${OPTION_KEYS.join(', ')})`);
+    for (const k of Object.keys(opts)) if (!OPTION_KEYS.includes(k)) throw new ArgumentError(`Trainer: unknown option "${k}" (known: ${OPTION_KEYS.join(', ')})`);
     const int = (k: keyof TrainerOptions, v: number, min: number) => {
-      if (!Number.isInteger(v) || v < min) throw new RangeError(`Trainer: ${k} must be an integer ≥ ${min}, got ${v}`);
+      if (!Number.isInteger(v) || v < min) throw new ArgumentError(`Trainer: ${k} must be an integer ≥ ${min}, got ${v}`);
       return v;
     };
     int('steps', opts.steps, 0);
     this.B = int('batchSize', opts.batchSize ?? 12, 1);
     this.T = int('blockSize', opts.blockSize ?? model.config.blockSize, 1);
-    if (this.T > model.config.blockSize) throw new RangeError(`Trainer: blockSize ${this.T} exceeds the model's ${model.config.blockSize}`);
+    if (this.T > model.config.blockSize) throw new ArgumentError(`Trainer: blockSize ${this.T} exceeds the model's ${model.config.blockSize}`);
     checkTrainingFits(model.config, this.B, this.T); // before AdamW's moments and the first batch
     int('gradAccumSteps', opts.gradAccumSteps ?? 1, 1);
     const lr = opts.lr ?? 6e-4;
-    if (!(lr > 0)) throw new RangeError(`Trainer: lr must be positive, got ${lr}`);
+    if (!(lr > 0)) throw new ArgumentError(`Trainer: lr must be positive, got ${lr}`);
     this.schedule = { lr, warmupIters: opts.warmupIters ?? 0, decayIters: opts.decayIters ?? opts.steps, minLr: opts.minLr ?? lr / 10 };
     this.be = model.backend;
     this.optimizer = new AdamW(model.params, {

@@ -10,6 +10,8 @@ import { instantiateShared, ThreadPool, type ThreadExports } from './threads.js'
 import { PART_NAMES, splitKernels } from './split-kernels.js';
 import { cores } from './thread-choice.js';
 import { SPIN, SPIN_OVERSUBSCRIBED } from './worker-source.js';
+import { ArgumentError } from '../../errors.js';
+import { HeapError } from '../backend.js';
 
 interface WasmBuf extends RawBuf { ptr: number }
 
@@ -60,7 +62,7 @@ export class WasmBackend extends KernelBackend<number> {
     const bytes = Math.max(16, length * 4);
     const ptr = zero ? this.exports.alloc(bytes) : this.exports.alloc_uninit(bytes);
     if (ptr === 0) {
-      throw new RangeError(`wasm heap: cannot allocate ${bytes} bytes with ${this.heapBytes()} bytes already in use ` +
+      throw new HeapError(`wasm heap: cannot allocate ${bytes} bytes with ${this.heapBytes()} bytes already in use ` +
         '(a wasm32 heap holds at most 4 GiB): use a smaller model, batch or block size, or free models you no longer need');
     }
     const b = { dtype, length, offset: 0, freed: false, ptr } as WasmBuf;
@@ -119,7 +121,7 @@ export async function createWasmBackend(source?: WasmSource, variant: WasmVarian
 /** The threads build: a shared memory, instantiated here, and a pool of threads − 1 workers. */
 async function createThreaded(module: WebAssembly.Module, opts: WasmThreadOptions): Promise<WasmBackend> {
   const threads = opts.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a whole number ≥ 1, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`threads must be a whole number ≥ 1, got ${threads}`);
   let ex: ThreadExports;
   try {
     ex = instantiateShared(module);

@@ -12,6 +12,7 @@
 import { isNode } from '../../env.js';
 import { WasmLoadError, type WasmVariant } from './loader.js';
 import { threadsUnavailable } from './threads.js';
+import { ArgumentError } from '../../errors.js';
 
 /** The default's cap. Each thread added past what a step's kernels can share out costs its
  *  wake-ups and gains nothing: a baby-GPT step's largest calls split into 12 batch elements
@@ -37,7 +38,7 @@ export async function cores(): Promise<number> {
 
 export async function chooseThreads(asked: number | undefined, variant: WasmVariant | undefined): Promise<ThreadChoice> {
   if (asked !== undefined && !(Number.isInteger(asked) && asked >= 1)) {
-    throw new RangeError(`threads must be a whole number ≥ 1, got ${String(asked)}`);
+    throw new ArgumentError(`threads must be a whole number ≥ 1, got ${String(asked)}`);
   }
   if (variant === 'relaxed' || variant === 'simd') {
     if (asked !== undefined && asked > 1) {

@@ -11,6 +11,8 @@
 
 import { isNode } from '../../env.js';
 import { ARGS_AT, CTL, CTL_BYTES, MAX_ARGS, WORKER_SOURCE } from './worker-source.js';
+import { BackendError } from '../backend.js';
+import { HeapError } from '../backend.js';
 
 /** A worker's shadow stack: what the Rust build gives the main thread (1 MiB). */
 const STACK_BYTES = 1 << 20;
@@ -57,9 +59,9 @@ export function instantiateShared(module: WebAssembly.Module): ThreadExports {
 
 function tlsBlock(ex: ThreadExports): number {
   const size = ex.__tls_size.value as number, align = ex.__tls_align.value as number;
-  if (align > 16) throw new Error(`threads build: TLS alignment ${align} is above the allocator's 16`);
+  if (align > 16) throw new BackendError(`threads build: TLS alignment ${align} is above the allocator's 16`);
   const p = ex.alloc(Math.max(16, size));
-  if (p === 0) throw new RangeError('wasm heap: no room for a thread\'s TLS block');
+  if (p === 0) throw new HeapError('wasm heap: no room for a thread\'s TLS block');
   return p;
 }
 
@@ -96,10 +98,10 @@ export class ThreadPool {
         const w = await spawn();
         pool.workers.push(w);
         const stack = ex.alloc(STACK_BYTES);
-        if (stack === 0) throw new RangeError('wasm heap: no room for a worker\'s stack');
+        if (stack === 0) throw new HeapError('wasm heap: no room for a worker\'s stack');
         ready.push(new Promise((resolve, reject) => w.onMessage((m) => {
           const e = (m as { error?: string }).error;
-          if (e) reject(new Error(`a glassgpt kernel worker could not start: ${e}`)); else resolve();
+          if (e) reject(new BackendError(`a glassgpt kernel worker could not start: ${e}`)); else resolve();
         })));
         w.post({ module, memory: ex.memory, ctl: pool.ctl.buffer, index: i, gen: 0, names, workers: threads - 1, spin,
           stackTop: stack + STACK_BYTES, tls: tlsBlock(ex) });
@@ -117,7 +119,7 @@ export class ThreadPool {
    *  (those without a part only count themselves), so the next job's writes race no reader. */
   run(fn: number, args: readonly number[], parts: number): void {
     const { ctl } = this;
-    if (this.workers.length === 0) throw new Error('this backend was disposed: its worker threads have ended');
+    if (this.workers.length === 0) throw new BackendError('this backend was disposed: its worker threads have ended');
     for (let i = 0; i < args.length; i++) this.args[i] = args[i];
     ctl[CTL.fn] = fn; ctl[CTL.nargs] = args.length; ctl[CTL.parts] = parts;
     Atomics.store(ctl, CTL.done, 0);
@@ -136,11 +138,11 @@ export class ThreadPool {
     for (let d = Atomics.load(ctl, CTL.done); d !== want; d = Atomics.load(ctl, CTL.done)) {
       if (this.canWait) Atomics.wait(ctl, CTL.done, d, 1000);
       if (d > want || performance.now() > limit) {
-        throw new Error(`glassgpt kernel threads: ${d} of ${want} workers answered ${this.names[fn]} (job ${Atomics.load(ctl, CTL.gen)}); the pool is stuck`);
+        throw new BackendError(`glassgpt kernel threads: ${d} of ${want} workers answered ${this.names[fn]} (job ${Atomics.load(ctl, CTL.gen)}); the pool is stuck`);
       }
     }
     if (failed) throw failed;
-    if (Atomics.exchange(ctl, CTL.error, 0)) throw new Error(`a kernel worker failed in ${this.names[fn]} (a trap: out-of-bounds memory?)`);
+    if (Atomics.exchange(ctl, CTL.error, 0)) throw new BackendError(`a kernel worker failed in ${this.names[fn]} (a trap: out-of-bounds memory?)`);
   }
 
   /** Ends the workers (each leaves its loop and closes); safe to call twice. */
@@ -162,7 +164,7 @@ async function spawn(): Promise<PoolWorker> {
     try {
       ({ Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads'));
     } catch (e) {
-      throw new Error(`node:worker_threads could not be loaded, so the kernels cannot use threads: ${(e as Error).message}`);
+      throw new BackendError(`node:worker_threads could not be loaded, so the kernels cannot use threads: ${(e as Error).message}`);
     }
     const w = new Worker(WORKER_SOURCE, { eval: true });
     w.unref();

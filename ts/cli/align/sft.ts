@@ -8,7 +8,8 @@ import { loadChatModel, resumeFromDir, savePolicyDir } from '../../align/checkpo
 import { readTextFile } from '../../io/read-node.js';
 import { now } from '../../train/loop.js';
 import { Rng } from '../../tensor/random.js';
-import { command, num, parse, RUN_OPTIONS, stdio, type CliIO } from '../args.js';
+import { AlignDataError } from '../../align/errors.js';
+import { command, num, parse, RUN_OPTIONS, stdio, UsageError, type CliIO } from '../args.js';
 import { backendOf } from '../backend.js';
 import { Reporter } from '../reporter.js';
 import { stopOnSignals } from '../signals.js';
@@ -69,12 +70,12 @@ export async function sftCommand(argv: string[], io: CliIO = stdio): Promise<num
 
 /** A seeded split: the last ⌈n·fraction⌉ of a shuffled copy are held out. */
 export function split<T>(xs: readonly T[], fraction: number, seed: number): { train: T[]; val: T[] } {
-  if (fraction >= 1) throw new Error(`--val-fraction must be below 1, got ${fraction}`);
+  if (fraction >= 1) throw new UsageError(`--val-fraction must be below 1, got ${fraction}`);
   // no records is the data's fault, not the fraction's: say so before blaming the flag
-  if (xs.length === 0) throw new Error('the data holds no usable records (e.g. rankings whose responses are all the same text form no pair); check the --data file');
+  if (xs.length === 0) throw new AlignDataError('--data', 0, 'no usable records (e.g. rankings whose responses are all the same text form no pair); check the --data file');
   const rng = new Rng(seed ^ 0x5eed), a = [...xs];
   for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(rng.uniform() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; }
   const k = Math.ceil(a.length * fraction);
-  if (k >= a.length) throw new Error(`--val-fraction ${fraction} leaves no training data of ${a.length} records`);
+  if (k >= a.length) throw new UsageError(`--val-fraction ${fraction} leaves no training data of ${a.length} records`);
   return { train: a.slice(0, a.length - k), val: a.slice(a.length - k) };
 }
