@@ -67,7 +67,8 @@ describe.each(backends.map((b) => [b.name, b] as const))('generate on %s', (_n, 
     const before = be.heapBytes();
     const ctl = new AbortController();
     let steps = 0;
-    const onStep = () => { if (++steps === 3) setTimeout(() => ctl.abort(), 0); };
+    // each step lasts ≥ 1 ms, so the event loop's turn (every ~16 ms) comes within ~16 steps
+    const onStep = () => { busy(1); if (++steps === 3) setTimeout(() => ctl.abort(), 0); };
     await expect(generate(model, tok, 'x', { maxTokens: 10_000, endTokens: null, signal: ctl.signal, onStep })).rejects.toThrow(/abort/i);
     expect(steps).toBeLessThan(50);
     const ctl2 = new AbortController(), got: number[] = [];
@@ -80,6 +81,20 @@ describe.each(backends.map((b) => [b.name, b] as const))('generate on %s', (_n, 
     expect(got).toHaveLength(4);
     await expect(generate(model, tok, 'x', { signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
     if (be.name === 'js') expect(be.heapBytes()).toBe(before);
+  });
+
+  it('gives the event loop turns while it decodes: a timer fires during a 200-token generation', async () => {
+    for (const run of [
+      (onStep: () => void) => generate(model, tok, 'x', { maxTokens: 200, endTokens: null, onStep }),
+      async (onStep: () => void) => { for await (const ev of stream(model, tok, 'x', { maxTokens: 200, endTokens: null, onStep })) void ev; },
+    ]) {
+      let fired = false, seenDuring = false;
+      setTimeout(() => { fired = true; }, 0);
+      // ≥ 1 ms a token: the run lasts ≥ 200 ms however fast the model, so a loop that never
+      // yields a task would let the timer fire only after it ends
+      await run(() => { busy(1); seenDuring ||= fired; });
+      expect(seenDuring).toBe(true);
+    }
   });
 
   it('traces each step: the model distribution, the filtered set and the choice', async () => {
@@ -115,3 +130,9 @@ describe.each(backends.map((b) => [b.name, b] as const))('generate on %s', (_n, 
     small.free();
   });
 });
+
+/** Spins for `ms` milliseconds (stands in for a slow model in a test of scheduling). */
+function busy(ms: number): void {
+  const t = performance.now();
+  while (performance.now() - t < ms) { /* spin */ }
+}

@@ -12,6 +12,7 @@ import { decodeBatch, type GenerationResult, type TokenEvent } from './loop.js';
 import { resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.js';
 import { BannedTokens } from './processors.js';
 import { NoCacheStepper, type Stepper } from './stepper.js';
+import { Breather } from '../yield.js';
 
 /** A prompt: text (encoded with opts.encode) or token ids. */
 export type Prompt = string | readonly number[];
@@ -23,7 +24,9 @@ export interface BatchOptions extends GenerateOptions {
   batchSize?: number;
 }
 
-/** Generates a continuation of one prompt. Rejects with signal.reason when aborted. */
+/** Generates a continuation of one prompt. Rejects with signal.reason when aborted. The decode
+ *  loop is synchronous work; every ~16 ms it gives the event loop a turn, so a page stays
+ *  responsive and a timer's abort is seen (for no pauses at all, run it in a Worker). */
 export async function generate(model: GPT, tokenizer: Tokenizer, prompt: Prompt, opts: GenerateOptions = {}): Promise<GenerationResult> {
   for (const k of ['numSamples', 'batchSize']) if (opts && k in opts) throw new GenerateOptionsError(`generate: ${k} is an option of generateBatch`);
   return (await generateBatch(model, tokenizer, [prompt], opts))[0][0];
@@ -48,6 +51,7 @@ export async function generateBatch(model: GPT, tokenizer: Tokenizer, prompts: r
     byLength.set(rows[p].length, seqs);
   }
   const out: GenerationResult[][] = prompts.map(() => []);
+  const breather = new Breather();
   for (const seqs of byLength.values()) {
     for (let i = 0; i < seqs.length; i += batchSize) {
       const batch = seqs.slice(i, i + batchSize);
@@ -55,7 +59,7 @@ export async function generateBatch(model: GPT, tokenizer: Tokenizer, prompts: r
         batch.map((q) => rows[Math.floor(q / numSamples)]), batch, o);
       let r = it.next();
       while (!r.done) {
-        if (o.signal) await nextMacrotask(); // lets timers and other tasks abort us
+        await breather.due(); // timers, clicks and an AbortSignal get their turn
         r = it.next();
       }
       for (const res of r.value) out[Math.floor(res.seq / numSamples)][res.seq % numSamples] = res;
@@ -70,11 +74,12 @@ export async function* stream(model: GPT, tokenizer: Tokenizer, prompt: Prompt, 
   const o = prepare(model, tokenizer, opts);
   const row = encodePrompt(model, tokenizer, prompt, o, 0);
   const it = decodeBatch(stepperFor(model, o, row.length), tokenizer, [row], [0], o);
+  const breather = new Breather();
   try {
     for (let r = it.next(); ; r = it.next()) {
       if (r.done) return r.value[0];
       yield r.value;
-      if (o.signal) await nextMacrotask();
+      await breather.due();
     }
   } finally {
     it.return([]); // frees the stepper if the consumer stopped early
@@ -112,15 +117,4 @@ function stepperFor(model: GPT, o: ResolvedOptions, promptLength: number): Stepp
   if (!o.cache) return new NoCacheStepper(model, o.contextKeep);
   // the window never exceeds blockSize; a short run needs a cache only as long as it gets
   return new CachedStepper(model, o.contextKeep, Math.min(blockSize, Math.min(promptLength, blockSize) + o.maxTokens));
-}
-
-/** Yields to the event loop's task queue (not just microtasks), so an AbortSignal fired by a
- *  timer or an event gets a chance to run between tokens. */
-function nextMacrotask(): Promise<void> {
-  const g = globalThis as { setImmediate?: (f: () => void) => void };
-  if (typeof g.setImmediate === 'function') return new Promise((r) => g.setImmediate!(r));
-  if (typeof MessageChannel === 'function') {
-    return new Promise((r) => { const ch = new MessageChannel(); ch.port1.onmessage = () => { ch.port1.close(); r(); }; ch.port2.postMessage(0); });
-  }
-  return new Promise((r) => setTimeout(r, 0));
 }

@@ -8,6 +8,7 @@ import type { GPT } from '../model/gpt.js';
 import type { Rng } from '../tensor/random.js';
 import type { AdamW } from './adamw.js';
 import { readTrainState, writeTrainState } from './state.js';
+import { Breather, now } from '../yield.js';
 
 /** What `run()` yields: each step's event, evaluations where the trainer has them, then done. */
 export type LoopEvent<S, V = never, D = object> =
@@ -51,12 +52,12 @@ export abstract class TrainLoop<S extends { step: number }, V = never, D = objec
   async *run(o: { until?: number; signal?: AbortSignal } = {}): AsyncGenerator<LoopEvent<S, V, D>> {
     const until = Math.min(o.until ?? this.steps, this.steps);
     this.stopRequested = false;
-    let lastYield = now();
+    const breather = new Breather(); // lets a page paint, a worker read its messages, a signal fire
     while (this.step < until && !this.stopRequested && !o.signal?.aborted) {
       yield { type: 'step', ...(await this.next()) };
       const ev = this.evaluateAt(this.step);
       if (ev !== null) yield { type: 'eval', step: this.step, ...ev };
-      if (now() - lastYield > 100) { await macrotask(); lastYield = now(); } // let workers and UIs breathe
+      await breather.due();
     }
     yield { type: 'done', step: this.step, stopped: this.step < until, ...this.summary() };
   }
@@ -78,6 +79,4 @@ export abstract class TrainLoop<S extends { step: number }, V = never, D = objec
   }
 }
 
-/** Milliseconds for step timing (performance.now where there is one). */
-export const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
-const macrotask = () => new Promise<void>((r) => setTimeout(r, 0));
+export { now }; // step timing, for the trainers
