@@ -57,22 +57,7 @@ pub fn layernorm_backward(dinp: &mut [f32], dweight: &mut [f32], mut dbias: Opti
         let di = &mut dinp[r * c..][..c];
         let (m, s) = (mean[r], rstd[r]);
         let (vm, vs) = (V::splat(m), V::splat(s));
-        // the two reductions: mean of dnorm and mean of dnorm·norm
-        let (mut a1, mut a2) = (V::zero(), V::zero());
-        for i in (0..c4).step_by(4) {
-            let norm = V::load(&x[i..]).sub(vm).mul(vs);
-            let dnorm = V::load(&weight[i..]).mul(V::load(&d[i..]));
-            a1 = a1.add(dnorm);
-            a2 = a2.add(dnorm.mul(norm));
-        }
-        let (mut s1, mut s2) = (a1.hsum(), a2.hsum());
-        // leftovers
-        for i in c4..c {
-            let (norm, dnorm) = ((x[i] - m) * s, weight[i] * d[i]);
-            s1 += dnorm;
-            s2 += dnorm * norm;
-        }
-        let (dm, dnm) = (s1 / c as f32, s2 / c as f32);
+        let (dm, dnm) = dnorm_means(x, d, weight, m, s);
         let (vdm, vdnm) = (V::splat(dm), V::splat(dnm));
         for i in (0..c4).step_by(4) {
             let dv = V::load(&d[i..]);
@@ -93,6 +78,29 @@ pub fn layernorm_backward(dinp: &mut [f32], dweight: &mut [f32], mut dbias: Opti
     }
 }
 
+/// One row's two reductions of the backward pass: the means of dnorm = weight·dout and of
+/// dnorm·norm over the row's c columns (4 lanes, then the leftovers). Both layernorm_backward
+/// and a thread's rows call it, so their dinp has the same bits.
+fn dnorm_means(x: &[f32], d: &[f32], weight: &[f32], m: f32, s: f32) -> (f32, f32) {
+    let c = x.len();
+    let c4 = c - c % 4;
+    let (vm, vs) = (V::splat(m), V::splat(s));
+    let (mut a1, mut a2) = (V::zero(), V::zero());
+    for i in (0..c4).step_by(4) {
+        let norm = V::load(&x[i..]).sub(vm).mul(vs);
+        let dnorm = V::load(&weight[i..]).mul(V::load(&d[i..]));
+        a1 = a1.add(dnorm);
+        a2 = a2.add(dnorm.mul(norm));
+    }
+    let (mut s1, mut s2) = (a1.hsum(), a2.hsum());
+    for i in c4..c {
+        let (norm, dnorm) = ((x[i] - m) * s, weight[i] * d[i]);
+        s1 += dnorm;
+        s2 += dnorm * norm;
+    }
+    (s1 / c as f32, s2 / c as f32)
+}
+
 /// layernorm_backward's dinp for rows r0..r1 only (a thread's share: split.rs). The same
 /// expressions in the same order as layernorm_backward, so the same bits.
 #[allow(clippy::too_many_arguments)]
@@ -105,21 +113,7 @@ pub fn layernorm_backward_rows(dinp: &mut [f32], dout: &[f32], inp: &[f32], weig
         let di = &mut dinp[r * c..][..c];
         let (m, s) = (mean[r], rstd[r]);
         let (vm, vs) = (V::splat(m), V::splat(s));
-        let (mut a1, mut a2) = (V::zero(), V::zero());
-        for i in (0..c4).step_by(4) {
-            let norm = V::load(&x[i..]).sub(vm).mul(vs);
-            let dnorm = V::load(&weight[i..]).mul(V::load(&d[i..]));
-            a1 = a1.add(dnorm);
-            a2 = a2.add(dnorm.mul(norm));
-        }
-        let (mut s1, mut s2) = (a1.hsum(), a2.hsum());
-        // leftovers
-        for i in c4..c {
-            let (norm, dnorm) = ((x[i] - m) * s, weight[i] * d[i]);
-            s1 += dnorm;
-            s2 += dnorm * norm;
-        }
-        let (dm, dnm) = (s1 / c as f32, s2 / c as f32);
+        let (dm, dnm) = dnorm_means(x, d, weight, m, s);
         let (vdm, vdnm) = (V::splat(dm), V::splat(dnm));
         for i in (0..c4).step_by(4) {
             let norm = V::load(&x[i..]).sub(vm).mul(vs);
