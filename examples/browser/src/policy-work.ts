@@ -1,0 +1,62 @@
+// The policy card's work, run in the worker: optimise the page's model (the policy) with PPO or
+// GRPO against the reward model, or with DPO straight from the rankings, keeping a frozen copy as
+// the reference. Per step it reports the reward (DPO: the margin) and the KL to the reference;
+// the same prompts are answered with the same seed before and after, and scored.
+
+import {
+  copyModel, DPOTrainer, GRPOTrainer, PPOTrainer, rankingPairs, sampleRollouts, tokenStats,
+  type GPT, type RewardModel, type Tokenizer,
+} from 'glassgpt';
+import { chatAnswers } from './chat-work.js';
+import { dpoOptions, grpoOptions, MAX_TOKENS, ppoOptions } from './policy-options.js';
+import type { PolicyMethod, PolicyReply, PolicySample, PolicySettings, Ranking } from './protocol.js';
+
+type Loop = PPOTrainer | GRPOTrainer | DPOTrainer;
+export interface PolicyStep { step: number; reward: number; kl: number }
+
+/** Runs `method` on `model` in place; `track` registers the trainer so that Stop reaches it. */
+export async function runPolicy(model: GPT, tok: Tokenizer, rm: RewardModel | null, method: PolicyMethod, records: readonly Ranking[],
+  s: PolicySettings, onStep: (p: PolicyStep) => void, track: (t: Loop | null) => void): Promise<PolicyReply> {
+  if (method !== 'dpo' && !rm) throw new Error(`${method.toUpperCase()} optimises the reward model's score: train the reward model first`);
+  const prompts = records.map((r) => r.prompt);
+  const samples = async (): Promise<PolicySample[]> => {
+    const answers = (await chatAnswers(model, tok, prompts, { temperature: 0.7, seed: 21, maxTokens: MAX_TOKENS })).map((a) => a[0]);
+    const scores = rm ? rm.score(prompts.map((prompt, i) => ({ prompt, response: answers[i] }))) : null;
+    return prompts.map((prompt, i) => ({ prompt, response: answers[i], reward: scores ? scores[i] : null }));
+  };
+  const before = await samples();
+  const reference = copyModel(model);
+  const trainer: Loop = method === 'ppo' ? new PPOTrainer(model, reference, rm!, tok, prompts, ppoOptions(s, prompts.length))
+    : method === 'grpo' ? new GRPOTrainer(model, reference, rm!, tok, prompts, grpoOptions(s, prompts.length))
+      : new DPOTrainer(model, reference, tok, records.flatMap(rankingPairs), dpoOptions(s));
+  const t0 = performance.now(); // the optimisation alone is timed
+  let done = 0, ms = 0;
+  track(trainer);
+  try {
+    for await (const ev of trainer.run()) {
+      if (ev.type !== 'step') continue;
+      done = ev.step;
+      // PPO and GRPO measure KL on the answers they sampled; DPO samples none, so it is measured
+      // the same way on fresh answers every few steps (between them the chart draws a line)
+      if ('margin' in ev) {
+        const measure = ev.step % 4 === 0 || ev.step === 1 || ev.step === s.steps;
+        onStep({ step: ev.step, reward: ev.chosenReward - ev.rejectedReward, kl: measure ? await sampledKL(model, reference, tok, prompts, s.seed + ev.step) : NaN });
+      } else onStep({ step: ev.step, reward: ev.reward, kl: ev.kl });
+    }
+    ms = performance.now() - t0;
+  } finally {
+    track(null);
+    trainer.free();
+    reference.free();
+  }
+  return { before, after: await samples(), steps: done, ms };
+}
+
+/** Mean Σ_t (log π − log π_ref) over two sampled answers per prompt: the Monte-Carlo estimate of
+ *  KL(π ‖ π_ref) per answer that PPO and GRPO report. */
+async function sampledKL(policy: GPT, reference: GPT, tok: Tokenizer, prompts: readonly string[], seed: number): Promise<number> {
+  const rollouts = await sampleRollouts(policy, tok, prompts, 2, { maxTokens: MAX_TOKENS, seed });
+  const p = tokenStats(policy, tok, rollouts, null), r = tokenStats(reference, tok, rollouts, null);
+  const kls = p.logp.map((lp, i) => lp.reduce((sum, v, t) => sum + v - r.logp[i][t], 0));
+  return kls.reduce((a, b) => a + b, 0) / kls.length;
+}

@@ -1,0 +1,18 @@
+// The policy card's samples: per prompt, the answer before and after the run (same seed), each
+// with the reward model's score, the change in score shown as an arrow.
+
+import type { PolicySample } from '../protocol.js';
+import { el } from './dom.js';
+
+const fmt = (v: number) => `${v < 0 ? '−' : ''}${Math.abs(v).toFixed(2)}`;
+
+export function renderPolicySamples(box: HTMLElement, before: readonly PolicySample[], after: readonly PolicySample[]): void {
+  const cell = (s: PolicySample, cls: string) => {
+    const td = el('td', { class: cls }, s.response || '∅');
+    if (s.reward !== null) { td.dataset.reward = String(s.reward); td.append(el('span', { class: 'score', text: fmt(s.reward) })); }
+    return td;
+  };
+  box.replaceChildren(el('table', { class: 'answers' },
+    el('tr', {}, el('th', { text: 'prompt' }), el('th', { text: 'before' }), el('th', { text: 'after' })),
+    ...before.map((b, i) => el('tr', {}, el('td', { text: b.prompt }), cell(b, 'before'), cell(after[i], 'after')))));
+}
