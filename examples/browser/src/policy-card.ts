@@ -84,9 +84,11 @@ export function policyCard(call: Call, src: PolicySource): PolicyCard {
     try {
       const r = await call<PolicyReply>({ type: 'policyTrain', method, records, settings });
       renderPolicySamples($('policy-samples'), r.before, r.after);
-      const scored = r.before[0]?.reward !== null;
-      const mean = (xs: (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0) / xs.length;
-      const score = scored ? ` Reward model's mean score on these answers: ${mean(r.before.map((s) => s.reward)).toFixed(2)} → ${mean(r.after.map((s) => s.reward)).toFixed(2)}.` : '';
+      const box = $('policy-samples');
+      box.dataset.meanBefore = String(r.meanBefore);
+      box.dataset.meanAfter = String(r.meanAfter);
+      const score = r.meanBefore !== null && r.meanAfter !== null
+        ? ` The reward model's mean score over 8 answers per prompt: ${r.meanBefore.toFixed(2)} → ${r.meanAfter.toFixed(2)}.` : '';
       result = `${r.steps < settings.steps ? `Stopped at step ${r.steps} of ${settings.steps}` : `${info().label}: ${r.steps} steps`} in ${(r.ms / 1000).toFixed(1)} s.${score}` +
         ' The model on this page is now the tuned policy: card 3 samples from it.';
       document.body.dataset.policy = method;

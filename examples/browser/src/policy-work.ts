@@ -12,6 +12,7 @@ import { dpoOptions, grpoOptions, MAX_TOKENS, ppoOptions } from './policy-option
 import type { PolicyMethod, PolicyReply, PolicySample, PolicySettings, Ranking } from './protocol.js';
 
 type Loop = PPOTrainer | GRPOTrainer | DPOTrainer;
+const MEAN_SAMPLES = 8; // answers per prompt behind the mean reward before and after
 export interface PolicyStep { step: number; reward: number; kl: number }
 
 /** Runs `method` on `model` in place; `track` registers the trainer so that Stop reaches it. */
@@ -24,7 +25,13 @@ export async function runPolicy(model: GPT, tok: Tokenizer, rm: RewardModel | nu
     const scores = rm ? rm.score(prompts.map((prompt, i) => ({ prompt, response: answers[i] }))) : null;
     return prompts.map((prompt, i) => ({ prompt, response: answers[i], reward: scores ? scores[i] : null }));
   };
-  const before = await samples();
+  const mean = async () => {
+    if (!rm) return null;
+    const answers = await chatAnswers(model, tok, prompts, { samples: MEAN_SAMPLES, temperature: 1, seed: 33, maxTokens: MAX_TOKENS });
+    const scores = rm.score(answers.flatMap((as, i) => as.map((response) => ({ prompt: prompts[i], response }))));
+    return scores.reduce((a, b) => a + b, 0) / scores.length;
+  };
+  const before = await samples(), meanBefore = await mean();
   const reference = copyModel(model);
   const trainer: Loop = method === 'ppo' ? new PPOTrainer(model, reference, rm!, tok, prompts, ppoOptions(s, prompts.length))
     : method === 'grpo' ? new GRPOTrainer(model, reference, rm!, tok, prompts, grpoOptions(s, prompts.length))
@@ -49,7 +56,7 @@ export async function runPolicy(model: GPT, tok: Tokenizer, rm: RewardModel | nu
     trainer.free();
     reference.free();
   }
-  return { before, after: await samples(), steps: done, ms };
+  return { before, after: await samples(), meanBefore, meanAfter: await mean(), steps: done, ms };
 }
 
 /** Mean Σ_t (log π − log π_ref) over two sampled answers per prompt: the Monte-Carlo estimate of

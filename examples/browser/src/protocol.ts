@@ -106,6 +106,10 @@ export interface PolicyReply {
   /** One sample per prompt, same seed, before and after the run; reward = the reward model's score. */
   before: PolicySample[];
   after: PolicySample[];
+  /** The reward model's mean score over many answers per prompt (at temperature 1, what the
+   *  policy samples from), before and after: one answer each is too few to tell. Null without one. */
+  meanBefore: number | null;
+  meanAfter: number | null;
   steps: number;
   ms: number;
 }
