@@ -106,6 +106,15 @@ export async function checkPolicy(page: Page, shots: string): Promise<{ ppo: num
   await page.mouse.move(0, 0);
   await page.locator('#policy-card').screenshot({ path: join(shots, 'policy-ppo.png') });
 
+  // GRPO, briefly: group-relative advantages, no value model
+  await page.click('#policy-grpo');
+  expect(await page.textContent('#policy-beta-label')).toBe('KL weight β');
+  await page.fill('#policy-steps', '3');
+  await page.click('#policy-train');
+  await expect.poll(() => page.getAttribute('body', 'data-policy'), { timeout: 60_000 }).toBe('grpo');
+  expect(await page.textContent('#policy-status')).toMatch(/^GRPO: 3 steps in [\d.]+ s\. The reward model's mean score/);
+  expect((await ys(page, '#policy-kl polyline.kl')).length).toBe(3);
+
   // DPO straight from the rankings: its own defaults, a margin chart, KL measured every few steps
   await page.click('#policy-dpo');
   expect(await page.getAttribute('#policy-dpo', 'aria-pressed')).toBe('true');

@@ -175,7 +175,7 @@ describe.skipIf(SKIP_REASON !== '')(`the example page${SKIP_REASON ? ` (skipped:
     await page.locator('#align-card').screenshot({ path: join(SHOTS, 'aligned.png') });
   }, 60_000);
 
-  it('optimises the model with PPO against the reward model and with DPO from the rankings', async () => {
+  it('optimises the model with PPO and GRPO against the reward model and with DPO from the rankings', async () => {
     await checkPolicy(page, SHOTS);
     expect(errors).toEqual([]);
   }, 120_000);

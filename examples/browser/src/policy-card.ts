@@ -59,7 +59,7 @@ export function policyCard(call: Call, src: PolicySource): PolicyCard {
   const charts = (steps: number) => {
     drawCurve(svg('policy-reward'), rewards, steps, method === 'dpo'
       ? { title: 'implicit reward margin (better − worse)', include: [0] } : { title: 'mean reward of the sampled answers', include: [0] });
-    drawCurve(svg('policy-kl'), kls, steps, { title: 'KL to the reference (nats per answer)', include: [0], className: 'kl' });
+    drawCurve(svg('policy-kl'), kls, steps, { title: 'KL to the reference, nats per answer (sampled: may dip below 0)', include: [0], className: 'kl' });
     const away = klRunaway(kls);
     $('policy-warning').hidden = !away;
     if (away) {
@@ -83,12 +83,12 @@ export function policyCard(call: Call, src: PolicySource): PolicyCard {
     status(`Answering the prompts before ${info().label}…`);
     try {
       const r = await call<PolicyReply>({ type: 'policyTrain', method, records, settings });
-      renderPolicySamples($('policy-samples'), r.before, r.after);
+      renderPolicySamples($('policy-samples'), r.before, r.after, r.samples);
       const box = $('policy-samples');
       box.dataset.meanBefore = String(r.meanBefore);
       box.dataset.meanAfter = String(r.meanAfter);
       const score = r.meanBefore !== null && r.meanAfter !== null
-        ? ` The reward model's mean score over 8 answers per prompt: ${r.meanBefore.toFixed(2)} → ${r.meanAfter.toFixed(2)}.` : '';
+        ? ` The reward model's mean score over ${r.samples} answers per prompt: ${r.meanBefore.toFixed(2)} → ${r.meanAfter.toFixed(2)}.` : '';
       result = `${r.steps < settings.steps ? `Stopped at step ${r.steps} of ${settings.steps}` : `${info().label}: ${r.steps} steps`} in ${(r.ms / 1000).toFixed(1)} s.${score}` +
         ' The model on this page is now the tuned policy: card 3 samples from it.';
       document.body.dataset.policy = method;

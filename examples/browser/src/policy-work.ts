@@ -12,7 +12,8 @@ import { dpoOptions, grpoOptions, MAX_TOKENS, ppoOptions } from './policy-option
 import type { PolicyMethod, PolicyReply, PolicySample, PolicySettings, Ranking } from './protocol.js';
 
 type Loop = PPOTrainer | GRPOTrainer | DPOTrainer;
-const MEAN_SAMPLES = 8; // answers per prompt behind the mean reward before and after
+const SAMPLES = 8; // answers per prompt behind the mean reward before and after
+const average = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 export interface PolicyStep { step: number; reward: number; kl: number }
 
 /** Runs `method` on `model` in place; `track` registers the trainer so that Stop reaches it. */
@@ -21,17 +22,15 @@ export async function runPolicy(model: GPT, tok: Tokenizer, rm: RewardModel | nu
   if (method !== 'dpo' && !rm) throw new Error(`${method.toUpperCase()} optimises the reward model's score: train the reward model first`);
   const prompts = records.map((r) => r.prompt);
   const samples = async (): Promise<PolicySample[]> => {
-    const answers = (await chatAnswers(model, tok, prompts, { temperature: 0.7, seed: 21, maxTokens: MAX_TOKENS })).map((a) => a[0]);
-    const scores = rm ? rm.score(prompts.map((prompt, i) => ({ prompt, response: answers[i] }))) : null;
-    return prompts.map((prompt, i) => ({ prompt, response: answers[i], reward: scores ? scores[i] : null }));
+    const answers = await chatAnswers(model, tok, prompts, { samples: SAMPLES, temperature: 1, seed: 33, maxTokens: MAX_TOKENS });
+    const scores = rm?.score(answers.flatMap((as, i) => as.map((response) => ({ prompt: prompts[i], response }))));
+    return prompts.map((prompt, i) => {
+      const mine = scores?.slice(i * SAMPLES, (i + 1) * SAMPLES);
+      return { prompt, response: answers[i][0], reward: mine ? mine[0] : null, mean: mine ? average(mine) : null };
+    });
   };
-  const mean = async () => {
-    if (!rm) return null;
-    const answers = await chatAnswers(model, tok, prompts, { samples: MEAN_SAMPLES, temperature: 1, seed: 33, maxTokens: MAX_TOKENS });
-    const scores = rm.score(answers.flatMap((as, i) => as.map((response) => ({ prompt: prompts[i], response }))));
-    return scores.reduce((a, b) => a + b, 0) / scores.length;
-  };
-  const before = await samples(), meanBefore = await mean();
+  const overall = (ss: PolicySample[]) => (rm ? average(ss.map((x) => x.mean!)) : null);
+  const before = await samples();
   const reference = copyModel(model);
   const trainer: Loop = method === 'ppo' ? new PPOTrainer(model, reference, rm!, tok, prompts, ppoOptions(s, prompts.length))
     : method === 'grpo' ? new GRPOTrainer(model, reference, rm!, tok, prompts, grpoOptions(s, prompts.length))
@@ -56,7 +55,8 @@ export async function runPolicy(model: GPT, tok: Tokenizer, rm: RewardModel | nu
     trainer.free();
     reference.free();
   }
-  return { before, after: await samples(), meanBefore, meanAfter: await mean(), steps: done, ms };
+  const after = await samples();
+  return { before, after, samples: SAMPLES, meanBefore: overall(before), meanAfter: overall(after), steps: done, ms };
 }
 
 /** Mean Σ_t (log π − log π_ref) over two sampled answers per prompt: the Monte-Carlo estimate of
@@ -64,6 +64,5 @@ export async function runPolicy(model: GPT, tok: Tokenizer, rm: RewardModel | nu
 async function sampledKL(policy: GPT, reference: GPT, tok: Tokenizer, prompts: readonly string[], seed: number): Promise<number> {
   const rollouts = await sampleRollouts(policy, tok, prompts, 2, { maxTokens: MAX_TOKENS, seed });
   const p = tokenStats(policy, tok, rollouts, null), r = tokenStats(reference, tok, rollouts, null);
-  const kls = p.logp.map((lp, i) => lp.reduce((sum, v, t) => sum + v - r.logp[i][t], 0));
-  return kls.reduce((a, b) => a + b, 0) / kls.length;
+  return average(p.logp.map((lp, i) => lp.reduce((sum, v, t) => sum + v - r.logp[i][t], 0)));
 }

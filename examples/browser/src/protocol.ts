@@ -100,14 +100,16 @@ export type PolicyMethod = 'ppo' | 'grpo' | 'dpo';
 /** The knobs the policy card exposes (policy-options.ts turns them into each trainer's options). */
 export interface PolicySettings { steps: number; beta: number; lr: number; seed: number }
 
-export interface PolicySample { prompt: string; response: string; reward: number | null }
+/** One of a prompt's answers, its reward model score, and the mean score of all the prompt's answers. */
+export interface PolicySample { prompt: string; response: string; reward: number | null; mean: number | null }
 
 export interface PolicyReply {
-  /** One sample per prompt, same seed, before and after the run; reward = the reward model's score. */
+  /** Per prompt, before and after the run: the first of `samples` answers drawn with the same seed
+   *  at temperature 1 (what the policy samples from), scored by the reward model, and the mean
+   *  score of all of them (one answer is too few to tell). Scores are null without a reward model. */
   before: PolicySample[];
   after: PolicySample[];
-  /** The reward model's mean score over many answers per prompt (at temperature 1, what the
-   *  policy samples from), before and after: one answer each is too few to tell. Null without one. */
+  samples: number;
   meanBefore: number | null;
   meanAfter: number | null;
   steps: number;
