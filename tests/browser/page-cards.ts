@@ -27,7 +27,12 @@ export async function checkViews(page: Page, shots: string): Promise<void> {
   // and the same map when the page asks again (deterministic PCA)
   const dots = () => page.locator('#emb-map circle').evaluateAll((cs) => cs.map((c) => `${c.getAttribute('data-id')}:${c.getAttribute('cx')},${c.getAttribute('cy')}`).sort().join(' '));
   const map1 = await dots();
-  expect(await page.locator('#emb-map circle').count()).toBeGreaterThan(256); // the bytes and the merges
+  // the training text's tokens: every piece of card 4's text (nursery words) among them, no special token
+  const mapIds = new Set(await page.locator('#emb-map circle').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('data-id')))));
+  const pieceIds = await page.locator('#pieces .piece').evaluateAll((ps) => ps.map((p) => Number((p as HTMLElement).title.match(/id (\d+)/)![1])));
+  for (const id of pieceIds) expect(mapIds.has(id)).toBe(true);
+  expect(mapIds.size).toBeLessThan(256); // a few dozen words and the bytes of the text, not the whole vocabulary
+  expect(await page.textContent('#emb-caption')).toMatch(new RegExp(`^${mapIds.size} tokens \\(those in the training text\\)`));
   expect(await page.locator('#emb-map circle.emb-chosen').count()).toBe(1);
   expect(await page.locator('#emb-map circle.emb-near').count()).toBe(8);
   const nearIds = await page.locator('#emb-map circle.emb-near').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-id')).sort());

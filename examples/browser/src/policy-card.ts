@@ -59,7 +59,7 @@ export function policyCard(call: Call, src: PolicySource): PolicyCard {
   const charts = (steps: number) => {
     drawCurve(svg('policy-reward'), rewards, steps, method === 'dpo'
       ? { title: 'implicit reward margin (better − worse)', include: [0] } : { title: 'mean reward of the sampled answers', include: [0] });
-    drawCurve(svg('policy-kl'), kls, steps, { title: 'KL to the reference, nats per answer (sampled: may dip below 0)', include: [0], className: 'kl' });
+    drawCurve(svg('policy-kl'), kls, steps, { title: 'KL to the reference, nats per answer (an estimate)', include: [0], className: 'kl' });
     const away = klRunaway(kls);
     $('policy-warning').hidden = !away;
     if (away) {

@@ -55,8 +55,9 @@ export function dpoOptions(s: PolicySettings): DPOOptions {
 
 /** When the KL to the reference has run away: the policy now writes text the reference model
  *  finds very unlikely, and a rising reward is more likely the reward model being fooled than the
- *  answers getting better. `limit` nats per answer (an answer ~e^limit times less likely). */
-export function klRunaway(kls: readonly number[], limit = 8): { step: number; kl: number } | null {
+ *  answers getting better. `limit` in nats per answer (an answer ~e^limit times less likely under
+ *  the reference); 6 is the KL that TRL's adaptive controller aims PPO at by default. */
+export function klRunaway(kls: readonly number[], limit = 6): { step: number; kl: number } | null {
   const i = kls.findIndex((k) => k > limit);
   return i < 0 ? null : { step: i + 1, kl: kls[i] };
 }

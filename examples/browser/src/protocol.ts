@@ -120,4 +120,8 @@ export interface PolicyReply {
 export interface AtOnceReply { tokens: number; batchedMs: number; loopMs: number; maxDiff: number; repeats: number }
 
 /** The embeddings projected on their first two principal components. */
-export interface EmbeddingMapReply { points: { id: number; text: string; x: number; y: number }[]; explained: [number, number] }
+export interface EmbeddingMapReply {
+  points: { id: number; text: string; x: number; y: number }[];
+  explained: [number, number];
+  fromText: boolean; // the training text's tokens only (false for a loaded model: every ordinary token)
+}

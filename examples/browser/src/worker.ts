@@ -16,6 +16,7 @@ import { runSft, sftPreview } from './sft-work.js';
 let be: Backend;
 let tok: Tokenizer | null = null;
 let model: GPT | null = null;
+let seen: Set<number> | null = null; // the token ids of the training text (the embedding map's tokens)
 let rm: RewardModel | null = null; // the last reward model, for PPO / GRPO and for scoring samples
 /** The trainer that is running (pre-training, SFT or a policy run): what Stop stops. */
 let running: { stop(): void } | null = null;
@@ -48,6 +49,7 @@ const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => 
     const t0 = performance.now();
     tok = trainBpe(corpus, { vocabSize: s.vocabSize });
     const ids = tok.encode(corpus);
+    seen = new Set(ids);
     progress({ event: 'tokenizer', vocabSize: tok.vocabSize, tokens: ids.length, ms: performance.now() - t0 });
     const { train, val } = splitTokens(packTokens(ids, tok.vocabSize), 0.1);
     model = new GPT(be, { vocabSize: tok.vocabSize, blockSize: s.blockSize, nLayer: s.nLayer, nHead: s.nHead, nEmbd: s.nEmbd, dropout: 0, bias: true }, { seed: 1337 });
@@ -172,13 +174,14 @@ const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => 
 
   embeddingMap() {
     const { model: m, tok: k } = need();
-    return embeddingMap(m, k);
+    return embeddingMap(m, k, seen);
   },
 };
 
 /** A new model replaces the old one: the old one, and the reward model made from it, go. */
 function forgetModel(): void {
   running?.stop();
+  seen = null;
   model?.free();
   model = null;
   rm?.free();

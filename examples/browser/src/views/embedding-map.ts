@@ -24,6 +24,6 @@ export function renderEmbeddingMap(svg: SVGSVGElement, caption: HTMLElement, map
   }
   svg.innerHTML = dots.join('') + marks.join(''); // the marked ones on top
   const pc = (f: number) => `${Math.round(f * 100)}%`;
-  caption.textContent = `${map.points.length} tokens; across = first principal component (${pc(map.explained[0])} of the variance), ` +
+  caption.textContent = `${map.points.length} tokens${map.fromText ? ' (those in the training text)' : ''}; across = first principal component (${pc(map.explained[0])} of the variance), ` +
     `up = second (${pc(map.explained[1])}). Hover a dot for its token.`;
 }
