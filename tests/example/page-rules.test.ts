@@ -31,7 +31,8 @@ describe('overfitting', () => {
 describe('klRunaway', () => {
   it('names the first step whose KL passes the limit', () => {
     expect(klRunaway([0, 1.5, 4, 9.2, 12])).toEqual({ step: 4, kl: 9.2 });
-    expect(klRunaway([0, 1, 2, 7.9])).toBeNull();
+    expect(klRunaway([0, 1, 2, 5.9])).toBeNull(); // the limit: 6 nats per answer, TRL's adaptive-KL target
+    expect(klRunaway([0, 6.1])).toEqual({ step: 2, kl: 6.1 });
     expect(klRunaway([NaN, 3, NaN, 8.5])).toEqual({ step: 4, kl: 8.5 }); // DPO measures every few steps
   });
 });
