@@ -1,12 +1,15 @@
 // The example page in Chromium, built by vite from the package's dist: it trains in a Worker
 // while the page keeps answering clicks, draws a falling loss curve, the inspection views and a
-// generation trace, saves and reloads a checkpoint, and trains a reward model on rankings made on
-// the page (card 10). Screenshots go to test-output/screenshots.
+// generation trace, saves and reloads a checkpoint, instruction-tunes the model (card 11), trains
+// a reward model on rankings of its answers made on the page (card 12), optimises the model with
+// PPO and DPO (card 13), and stops a run. The later cards' checks are in page-cards.ts.
+// Screenshots go to test-output/screenshots.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildExample, ISOLATION_HEADERS, launch, OUT, packageProblem, serve, SKIP_REASON, type Browser, type StaticServer } from './harness.js';
+import { checkPolicy, checkSft, checkStop, checkViews } from './page-cards.js';
 
 const STEPS = 150; // a tiny model: about 15 ms a step on wasm here
 const SHOTS = join(OUT, 'screenshots');
@@ -57,7 +60,12 @@ describe.skipIf(SKIP_REASON !== '')(`the example page${SKIP_REASON ? ` (skipped:
     const ys = (await page.getAttribute('#chart polyline.train', 'points'))!.trim().split(' ').map((p) => Number(p.split(',')[1]));
     expect(ys.length).toBe(STEPS);
     expect(ys.at(-1)!).toBeGreaterThan(ys[0] + 40);
-    expect(await page.textContent('#status')).toMatch(/^Trained: [\d,]+ parameters, final loss \d/);
+    expect(await page.textContent('#status')).toMatch(/^Trained: 150 steps in [\d.]+ s, [\d,]+ parameters, final loss \d/);
+    // the nursery text runs out of merges before 384 tokens: the page says so, and the chart's ln V is the learned V
+    const V = Number((await page.textContent('#vocab-used'))!.match(/^\((\d+) learned\)$/)![1]);
+    expect(V).toBeLessThan(384);
+    expect(await page.locator('#chart text.tick', { hasText: 'guessing uniformly' }).textContent()).toBe(`guessing uniformly among ${V} tokens: ln ${V} = ${Math.log(V).toFixed(2)}`);
+    expect(await page.isHidden('#overfit')).toBe(true); // held-out loss still falling at 150 steps
 
     // views: one chip per token, a full T×T heatmap, probability bars that add up to at most 1
     const T = await page.locator('#pieces .piece').count();
@@ -76,9 +84,16 @@ describe.skipIf(SKIP_REASON !== '')(`the example page${SKIP_REASON ? ` (skipped:
     expect(cellsL2).not.toBe(cellsL1);
     await page.selectOption('#layer', '0');
     await page.screenshot({ path: join(SHOTS, 'trained.png'), fullPage: true });
-  }, 90_000);
+    await checkViews(page, SHOTS);
+    expect(errors).toEqual([]);
+  }, 120_000);
 
   it('generates with the sliders\' settings and traces every step', async () => {
+    expect(await page.inputValue('#prompt')).toBe('The'); // no trailing space: the model's next word brings its own
+    await page.fill('#prompt', 'The cat ');
+    await page.click('#generate');
+    await expect.poll(() => page.isVisible('#prompt-hint')).toBe(true); // …and a prompt that ends in one gets a hint
+    await expect.poll(() => page.isDisabled('#generate')).toBe(false);
     await page.fill('#prompt', 'The cat');
     await page.locator('#topk').fill('5');
     expect(await page.textContent('#topk-v')).toBe('5');
@@ -86,6 +101,7 @@ describe.skipIf(SKIP_REASON !== '')(`the example page${SKIP_REASON ? ` (skipped:
     await expect.poll(() => page.getAttribute('body', 'data-generated'), { timeout: 20_000 }).toBe('true');
     const chips = await page.locator('#generated .piece').count();
     expect(chips).toBe(60);
+    expect(await page.isHidden('#prompt-hint')).toBe(true);
     const caption = await page.textContent('#trace p');
     const kept = Number(caption!.match(/(\d+) tokens? survived/)![1]);
     expect(kept).toBeGreaterThanOrEqual(1);
@@ -107,11 +123,19 @@ describe.skipIf(SKIP_REASON !== '')(`the example page${SKIP_REASON ? ` (skipped:
     expect(errors).toEqual([]);
   });
 
+  it('instruction-tunes the model on pairs whose prompt tokens are masked, and it answers', async () => {
+    const { seconds } = await checkSft(page, SHOTS);
+    expect(errors).toEqual([]);
+    console.log(`instruction tuning: 60 steps in ${seconds.toFixed(1)} s`);
+  }, 60_000);
+
   it('ranks samples and trains a reward model in the worker that learns the ranking', async () => {
     await page.click('#align-samples');
     await page.waitForSelector('#align-groups .align-sample');
     const groups = page.locator('#align-groups .align-group');
     expect(await groups.count()).toBe(3);
+    // the tuned model answers the first tuning prompts
+    expect(await groups.locator('h4').allTextContents()).toEqual(['after “Where did the cat sit?”', 'after “What did the dog find?”', 'after “Where did the bird run?”']);
     expect(await page.locator('#align-groups .align-sample').count()).toBe(12);
     expect(await page.isDisabled('#align-train')).toBe(true);
 
@@ -149,6 +173,16 @@ describe.skipIf(SKIP_REASON !== '')(`the example page${SKIP_REASON ? ` (skipped:
     console.log(`reward model: pair accuracy ${acc.before.toFixed(2)} → ${acc.after.toFixed(2)} in ${seconds.toFixed(1)} s`);
     await page.mouse.move(0, 0); // no hover outline in the picture
     await page.locator('#align-card').screenshot({ path: join(SHOTS, 'aligned.png') });
+  }, 60_000);
+
+  it('optimises the model with PPO and GRPO against the reward model and with DPO from the rankings', async () => {
+    await checkPolicy(page, SHOTS);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('stops a long training run where the learner asks', async () => {
+    await checkStop(page, SHOTS);
+    expect(errors).toEqual([]);
   }, 60_000);
 
   it('served without COOP/COEP, shows one thread and a notice naming the headers to send', async () => {

@@ -1,13 +1,16 @@
-// Card 10, teaching the model a preference: the trained model writes K samples for a few prompts,
-// the learner ranks them (clicks, best first) or takes the suggested ranking, and the worker
-// trains a reward model on every pair of those rankings. The page only keeps the rankings.
+// Card 12, teaching the model a preference: the trained model writes K samples for a few prompts
+// (answers to the first instruction-tuning prompts once the model is tuned, else continuations of
+// sentence starts from the text), the learner ranks them (clicks, best first) or takes the
+// suggested ranking, and the worker trains a reward model on every pair of those rankings. The
+// page only keeps the rankings; the worker keeps the reward model for card 13.
 
-import type { Ranking, Request, RewardReply } from './protocol.js';
+import { jobs } from './jobs.js';
+import type { Ranking, RewardReply } from './protocol.js';
 import { lossCurve, renderGroups, type Group } from './views/align.js';
+import type { Call } from './worker-client.js';
 
 const K = 4, PROMPTS = 3, STEPS = 150, MAX_TOKENS = 20;
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-type Call = <T>(req: Request) => Promise<T>;
 
 /** Prompts from the text itself: the first two words of sentences spread through it. */
 export function alignPrompts(text: string, n = PROMPTS): string[] {
@@ -37,15 +40,21 @@ export function wordPairs(text: string): string[] {
 
 export interface AlignCard {
   enable(on: boolean): void; // a trained model is there and the worker is free
-  reset(): void; // a new model: its samples are still to be written
+  reset(): void; // a new model (or a newly tuned one): its samples are still to be written
   onStep(step: number, loss: number): void; // progress of the reward model's training
+  /** The complete rankings of a tuned model's answers (what card 13 learns from), or null. */
+  rankings(): Ranking[] | null;
+  hasRewardModel(): boolean; // trained on the current rankings
 }
 
-export function alignCard(call: Call, trainingText: () => string): AlignCard {
-  let groups: Group[] = [], rewards: RewardReply | null = null, losses: number[] = [], busy = false, ready = false, seed = 2024;
+/** `tunedPrompts`: the instruction-tuning prompts once the model is tuned, else null.
+ *  `onChange`: the rankings or the reward model changed. */
+export function alignCard(call: Call, trainingText: () => string, tunedPrompts: () => string[] | null, onChange: () => void): AlignCard {
+  let groups: Group[] = [], rewards: RewardReply | null = null, losses: number[] = [], ready = false, seed = 2024, chat = false;
   const status = (t: string) => { $('align-status').textContent = t; };
   const ranked = () => groups.length > 0 && groups.every((g) => g.order.length === g.responses.length);
   const controls = () => {
+    const busy = !jobs.free;
     $<HTMLButtonElement>('align-samples').disabled = busy || !ready;
     $<HTMLButtonElement>('align-suggest').disabled = busy || groups.length === 0 || ranked();
     $<HTMLButtonElement>('align-train').disabled = busy || !ranked();
@@ -60,10 +69,11 @@ export function alignCard(call: Call, trainingText: () => string): AlignCard {
     rewards = null; losses = [];
     $('align-result').hidden = true;
     delete document.body.dataset.aligned;
+    onChange();
   };
 
   function pick(g: number, i: number): void {
-    if (busy) return;
+    if (!jobs.free) return;
     const grp = groups[g], at = grp.order.indexOf(i);
     if (at >= 0) grp.order = grp.order.slice(0, at); // take back this rank and the ones after it
     else {
@@ -74,17 +84,20 @@ export function alignCard(call: Call, trainingText: () => string): AlignCard {
   }
 
   $('align-samples').onclick = async () => {
-    busy = true; forget(); controls();
+    if (!jobs.begin('samples')) return;
+    forget();
     status('Writing samples…');
     try {
-      const prompts = alignPrompts(trainingText());
-      const samples = await call<string[][]>({ type: 'alignSamples', prompts, k: K, maxTokens: MAX_TOKENS, seed: seed++ });
+      const tuned = tunedPrompts();
+      const prompts = tuned ? tuned.slice(0, PROMPTS) : alignPrompts(trainingText());
+      const samples = await call<string[][]>({ type: 'alignSamples', prompts, k: K, maxTokens: MAX_TOKENS, seed: seed++, chat: tuned !== null });
       groups = prompts.map((prompt, g) => ({ prompt, responses: samples[g], order: [] }));
+      chat = tuned !== null;
       rankStatus();
     } catch (e) {
       status(`Could not write samples: ${(e as Error).message}`);
     } finally {
-      busy = false; draw();
+      jobs.end(); draw();
     }
   };
 
@@ -95,7 +108,8 @@ export function alignCard(call: Call, trainingText: () => string): AlignCard {
   };
 
   $('align-train').onclick = async () => {
-    busy = true; forget(); controls();
+    if (!jobs.begin('reward')) return;
+    forget();
     const records: Ranking[] = groups.map((g) => ({ prompt: g.prompt, responses: g.responses, ranking: g.order }));
     try {
       $('align-result').hidden = false;
@@ -107,12 +121,14 @@ export function alignCard(call: Call, trainingText: () => string): AlignCard {
       $('align-acc').dataset.after = String(r.accuracyAfter);
       $('align-summary').textContent = `of your ${r.pairs} comparisons give the sample you preferred the higher reward ` +
         `(before training the rewards are near 0 and the order is a coin flip). Loss ${losses[0]?.toFixed(2)} → ${losses.at(-1)?.toFixed(2)}.`;
-      status(`Trained the reward model in ${(r.ms / 1000).toFixed(1)} s: ${STEPS} steps on ${r.pairs} comparisons.`);
+      status(`Trained the reward model in ${(r.ms / 1000).toFixed(1)} s: ${STEPS} steps on ${r.pairs} comparisons.` +
+        (chat ? ' Card 13 can now optimise the model for it.' : ''));
       document.body.dataset.aligned = 'true';
     } catch (e) {
+      rewards = null;
       status(`Reward model training failed: ${(e as Error).message}`);
     } finally {
-      busy = false; draw();
+      jobs.end(); draw(); onChange();
     }
   };
 
@@ -123,7 +139,7 @@ export function alignCard(call: Call, trainingText: () => string): AlignCard {
       controls();
     },
     reset() {
-      groups = []; forget(); draw();
+      groups = []; chat = false; forget(); draw();
       status(ready ? 'Press “Write samples” to see what the trained model writes.' : 'Train a model first (card 1).');
     },
     onStep(step: number, loss: number) {
@@ -131,5 +147,7 @@ export function alignCard(call: Call, trainingText: () => string): AlignCard {
       lossCurve($<HTMLElement>('align-chart') as unknown as SVGSVGElement, losses, STEPS);
       status(`Training the reward model: step ${step} of ${STEPS}, loss ${loss.toFixed(3)}`);
     },
+    rankings: () => (chat && ranked() ? groups.map((g) => ({ prompt: g.prompt, responses: g.responses, ranking: g.order })) : null),
+    hasRewardModel: () => rewards !== null,
   };
 }

@@ -18,18 +18,27 @@ export type Request =
   | { type: 'stop' }
   | { type: 'inspect'; text: string }
   | { type: 'neighbours'; id: number }
-  | { type: 'generate'; prompt: string; temperature: number; topK: number; topP: number; maxTokens: number; seed: number }
+  /** chat: the prompt goes in the chat template and generation stops at the model's <|end|>. */
+  | { type: 'generate'; prompt: string; chat: boolean; temperature: number; topK: number; topP: number; maxTokens: number; seed: number }
   | { type: 'save' }
   | { type: 'load'; bytes: Uint8Array }
   | { type: 'loadHf'; files?: File[]; url?: string }
-  | { type: 'alignSamples'; prompts: string[]; k: number; maxTokens: number; seed: number }
-  | { type: 'alignTrain'; records: Ranking[]; steps: number };
+  | { type: 'alignSamples'; prompts: string[]; k: number; maxTokens: number; seed: number; chat: boolean }
+  | { type: 'alignTrain'; records: Ranking[]; steps: number }
+  | { type: 'sftPreview'; pairs: Pair[] }
+  | { type: 'sftTrain'; pairs: Pair[]; steps: number; lr: number }
+  | { type: 'policyTrain'; method: PolicyMethod; records: Ranking[]; settings: PolicySettings }
+  | { type: 'atOnce'; text: string }
+  | { type: 'embeddingMap' };
 
 export type TrainProgress =
   | { event: 'tokenizer'; vocabSize: number; tokens: number; ms: number }
   | { event: 'step'; step: number; steps: number; loss: number; tokensPerSec: number }
   | { event: 'eval'; step: number; trainLoss: number; valLoss: number | null }
   | { event: 'reward'; step: number; steps: number; loss: number; accuracy: number }
+  | { event: 'sft'; step: number; steps: number; loss: number }
+  /** One policy step: PPO/GRPO report the mean reward; DPO its margin. KL is per response, in nats. */
+  | { event: 'policy'; step: number; steps: number; reward: number; kl: number }
   /** An HF folder's config.json was read: what loading its weights will take. */
   | { event: 'hf'; params: number; bytes: number; nLayer: number; nEmbd: number; vocabSize: number };
 
@@ -69,4 +78,50 @@ export interface RewardReply {
   accuracyAfter: number;
   pairs: number;
   ms: number;
+}
+
+/** An instruction-tuning example: what the user says and what the assistant should answer. */
+export interface Pair { prompt: string; response: string }
+
+/** A pair in the chat template, token by token; train[i] = 1 where the loss is taken. */
+export interface SftPreview { pieces: PieceView[]; train: number[] }
+
+export interface SftReply {
+  /** The same prompts answered (greedily) before and after tuning. */
+  before: string[];
+  after: string[];
+  steps: number; // steps done (fewer than planned after Stop)
+  ms: number;
+  skipped: number; // pairs whose response did not fit the block
+}
+
+export type PolicyMethod = 'ppo' | 'grpo' | 'dpo';
+
+/** The knobs the policy card exposes (policy-options.ts turns them into each trainer's options). */
+export interface PolicySettings { steps: number; beta: number; lr: number; seed: number }
+
+/** One of a prompt's answers, its reward model score, and the mean score of all the prompt's answers. */
+export interface PolicySample { prompt: string; response: string; reward: number | null; mean: number | null }
+
+export interface PolicyReply {
+  /** Per prompt, before and after the run: the first of `samples` answers drawn with the same seed
+   *  at temperature 1 (what the policy samples from), scored by the reward model, and the mean
+   *  score of all of them (one answer is too few to tell). Scores are null without a reward model. */
+  before: PolicySample[];
+  after: PolicySample[];
+  samples: number;
+  meanBefore: number | null;
+  meanAfter: number | null;
+  steps: number;
+  ms: number;
+}
+
+/** One batched forward over the whole text against one token at a time (KV cache). */
+export interface AtOnceReply { tokens: number; batchedMs: number; loopMs: number; maxDiff: number; repeats: number }
+
+/** The embeddings projected on their first two principal components. */
+export interface EmbeddingMapReply {
+  points: { id: number; text: string; x: number; y: number }[];
+  explained: [number, number];
+  fromText: boolean; // the training text's tokens only (false for a loaded model: every ordinary token)
 }

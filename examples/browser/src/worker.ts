@@ -3,16 +3,24 @@
 // an application would import it.
 import {
   createBackend, GPT, Trainer, MemoryTokens, packTokens, splitTokens, trainBpe, tokenizerFromJSON, saveCheckpoint,
-  loadCheckpoint, loadHfModel, readHfConfig, readerFromFiles, readerFromUrl, tokenPieces, nearestTokens, attentionMaps, nextTokens, logitLens, traceGeneration,
-  type Backend, type Tokenizer,
+  loadCheckpoint, loadHfModel, chatIds, encodePrompt, readHfConfig, readerFromFiles, readerFromUrl, tokenPieces, nearestTokens, attentionMaps, nextTokens, logitLens, traceGeneration,
+  type Backend, type RewardModel, type Tokenizer,
 } from 'glassgpt';
 import type { InspectReply, ModelInfo, Prob, Request, TraceReply, TrainProgress } from './protocol.js';
 import { trainReward, writeSamples } from './align-work.js';
+import { atOnce } from './at-once-work.js';
+import { embeddingMap } from './embedding-work.js';
+import { runPolicy } from './policy-work.js';
+import { runSft, sftPreview } from './sft-work.js';
 
 let be: Backend;
 let tok: Tokenizer | null = null;
 let model: GPT | null = null;
-let trainer: Trainer | null = null;
+let seen: Set<number> | null = null; // the token ids of the training text (the embedding map's tokens)
+let rm: RewardModel | null = null; // the last reward model, for PPO / GRPO and for scoring samples
+/** The trainer that is running (pre-training, SFT or a policy run): what Stop stops. */
+let running: { stop(): void } | null = null;
+const track = (t: { stop(): void } | null) => { running = t; };
 
 const post = (m: unknown, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 const progress = (p: TrainProgress) => post(p);
@@ -37,31 +45,37 @@ const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => 
   },
 
   async train({ text: corpus, settings: s }) {
-    trainer?.stop();
-    model?.free();
+    forgetModel();
     const t0 = performance.now();
     tok = trainBpe(corpus, { vocabSize: s.vocabSize });
     const ids = tok.encode(corpus);
+    seen = new Set(ids);
     progress({ event: 'tokenizer', vocabSize: tok.vocabSize, tokens: ids.length, ms: performance.now() - t0 });
     const { train, val } = splitTokens(packTokens(ids, tok.vocabSize), 0.1);
     model = new GPT(be, { vocabSize: tok.vocabSize, blockSize: s.blockSize, nLayer: s.nLayer, nHead: s.nHead, nEmbd: s.nEmbd, dropout: 0, bias: true }, { seed: 1337 });
     const blockSize = Math.min(s.blockSize, val.length - 1, train.length - 1);
-    trainer = new Trainer(model, {
+    const trainer = new Trainer(model, {
       train, val: val.length > blockSize ? val : undefined, steps: s.steps, batchSize: s.batchSize, blockSize, lr: s.lr,
       warmupIters: Math.min(20, s.steps >> 3), evalInterval: Math.max(10, Math.round(s.steps / 10)), evalIters: 4, seed: 7,
     });
-    let last = 0;
-    for await (const ev of trainer.run()) {
-      if (ev.type === 'step') { last = ev.loss; progress({ event: 'step', step: ev.step, steps: s.steps, loss: ev.loss, tokensPerSec: ev.tokensPerSec }); }
-      if (ev.type === 'eval') progress({ event: 'eval', step: ev.step, trainLoss: ev.trainLoss, valLoss: ev.valLoss });
+    let last = 0, ms = 0;
+    const t1 = performance.now();
+    track(trainer);
+    try {
+      for await (const ev of trainer.run()) {
+        if (ev.type === 'step') { last = ev.loss; progress({ event: 'step', step: ev.step, steps: s.steps, loss: ev.loss, tokensPerSec: ev.tokensPerSec }); }
+        if (ev.type === 'eval') progress({ event: 'eval', step: ev.step, trainLoss: ev.trainLoss, valLoss: ev.valLoss });
+      }
+      ms = performance.now() - t1;
+    } finally {
+      track(null);
+      trainer.free();
     }
-    trainer.free();
-    trainer = null;
-    return { ...info(), lastLoss: last };
+    return { ...info(), lastLoss: last, steps: trainer.step, ms };
   },
 
   stop() {
-    trainer?.stop();
+    running?.stop();
     return {};
   },
 
@@ -85,9 +99,12 @@ const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => 
     return nearestTokens(m, id, 8, specials).map((n) => ({ id: n.id, text: text(n.id), prob: n.similarity }));
   },
 
-  async generate({ prompt, temperature, topK, topP, maxTokens, seed }): Promise<TraceReply> {
+  async generate({ prompt, chat, temperature, topK, topP, maxTokens, seed }): Promise<TraceReply> {
     const { model: m, tok: k } = need();
-    const { result, steps } = await traceGeneration(m, k, prompt, { temperature, topK, topP, maxTokens, seed, traceTop: 8, endTokens: null });
+    const c = chat ? chatIds(k) : null; // a chat answer ends at <|end|> and may not open a new turn
+    const { result, steps } = await traceGeneration(m, k, c ? encodePrompt(k, prompt) : prompt, {
+      temperature, topK, topP, maxTokens, seed, traceTop: 8, endTokens: c ? [c.end] : null, bannedTokens: c ? [c.user, c.assistant] : undefined,
+    });
     return {
       text: result.text,
       pieces: result.tokens.map((id) => ({ id, text: text(id), special: false })),
@@ -103,7 +120,7 @@ const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => 
   load({ bytes }) {
     const loaded = loadCheckpoint(be, bytes);
     if (!loaded.tokenizer) { loaded.model.free(); throw new Error('this checkpoint has no tokenizer in its metadata'); }
-    model?.free();
+    forgetModel();
     model = loaded.model;
     tok = tokenizerFromJSON(loaded.tokenizer);
     return info();
@@ -117,27 +134,68 @@ const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => 
     progress({ event: 'hf', params: bytes / 8, bytes: bytes * 1.25, nLayer: config.nLayer, nEmbd: config.nEmbd, vocabSize: config.vocabSize });
     const loaded = await loadHfModel(be, read, { weights: 'bf16' });
     if (!loaded.tokenizer) { loaded.model.free(); throw new Error('the folder has no tokenizer.json or vocab.json + merges.txt'); }
-    trainer?.stop();
-    model?.free();
+    forgetModel();
     model = loaded.model;
     tok = loaded.tokenizer;
     return { ...info(), dtypes: loaded.dtypes };
   },
 
-  alignSamples({ prompts, k, maxTokens, seed }) {
+  alignSamples({ prompts, k, maxTokens, seed, chat }) {
     const { model: m, tok: t } = need();
-    return writeSamples(m, t, prompts, k, maxTokens, seed);
+    return writeSamples(m, t, prompts, k, maxTokens, seed, chat);
   },
 
   alignTrain({ records, steps }) {
     const { model: m, tok: t } = need();
-    return trainReward(m, t, records, steps, (s) => progress({ event: 'reward', step: s.step, steps, loss: s.loss, accuracy: s.accuracy }));
+    const { reply, rm: trained } = trainReward(m, t, records, steps, (s) => progress({ event: 'reward', step: s.step, steps, loss: s.loss, accuracy: s.accuracy }));
+    rm?.free();
+    rm = trained;
+    return reply;
+  },
+
+  sftPreview({ pairs }) {
+    return sftPreview(need().tok, pairs);
+  },
+
+  sftTrain({ pairs, steps, lr }) {
+    const { model: m, tok: t } = need();
+    return runSft(m, t, pairs, steps, lr, (step, loss) => progress({ event: 'sft', step, steps, loss }), track);
+  },
+
+  policyTrain({ method, records, settings }) {
+    const { model: m, tok: t } = need();
+    return runPolicy(m, t, rm, method, records, settings, (p) => progress({ event: 'policy', steps: settings.steps, ...p }), track);
+  },
+
+  atOnce({ text: t }) {
+    const { model: m, tok: k } = need();
+    return atOnce(m, k.encode(t).slice(-m.config.blockSize));
+  },
+
+  embeddingMap() {
+    const { model: m, tok: k } = need();
+    return embeddingMap(m, k, seen);
   },
 };
+
+/** A new model replaces the old one: the old one, and the reward model made from it, go. */
+function forgetModel(): void {
+  running?.stop();
+  seen = null;
+  model?.free();
+  model = null;
+  rm?.free();
+  rm = null;
+}
+
+/** Requests that replace or change the model while a trainer runs would pull it from under the
+ *  trainer (the page disables their buttons; this is the worker's own guard). */
+const CHANGES_MODEL = new Set<Request['type']>(['train', 'load', 'loadHf', 'alignTrain', 'sftTrain', 'policyTrain']);
 
 self.onmessage = async (e: MessageEvent<{ req: Request; rid: number }>) => {
   const { req, rid } = e.data;
   try {
+    if (running && CHANGES_MODEL.has(req.type)) throw new Error(`busy training: stop it before starting ${req.type}`);
     const result = await (handlers[req.type] as (r: Request) => unknown)(req);
     post({ rid, result }, result instanceof Uint8Array ? [result.buffer] : []);
   } catch (err) {

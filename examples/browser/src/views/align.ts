@@ -3,6 +3,7 @@
 // as a small curve against ln 2, the loss of a model that cannot tell the samples apart.
 
 import type { RewardReply } from '../protocol.js';
+import { drawCurve } from './curve.js';
 import { el } from './dom.js';
 
 export interface Group { prompt: string; responses: string[]; order: number[] } // order: indices, best first
@@ -47,19 +48,7 @@ function rewardBar(before: number, after: number, scale: number): HTMLElement {
 
 const fmt = (v: number) => `${v < 0 ? '−' : ''}${Math.abs(v).toFixed(2)}`;
 
-const W = 360, H = 130, PAD = { l: 36, r: 10, t: 10, b: 24 };
-
 /** The Bradley–Terry loss per step; the dashed line is ln 2, where the rewards are all equal. */
 export function lossCurve(svg: SVGSVGElement, losses: number[], steps: number): void {
-  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
-  const top = Math.ceil(Math.max(1, ...losses) * 2) / 2;
-  const x = (s: number) => PAD.l + (s / steps) * (W - PAD.l - PAD.r);
-  const y = (l: number) => PAD.t + (1 - l / top) * (H - PAD.t - PAD.b);
-  const parts = [0, top / 2, top].map((l) => `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${y(l)}" y2="${y(l)}" class="grid"/>` +
-    `<text x="${PAD.l - 5}" y="${y(l) + 4}" class="tick" text-anchor="end">${l.toFixed(1)}</text>`);
-  parts.push(`<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${y(Math.LN2)}" y2="${y(Math.LN2)}" class="uniform"/>`,
-    `<text x="${W - PAD.r - 4}" y="${y(Math.LN2) - 5}" class="tick" text-anchor="end">a coin flip: ln 2 = 0.69</text>`,
-    `<text x="${PAD.l}" y="${H - 6}" class="tick">step 0</text>`, `<text x="${W - PAD.r}" y="${H - 6}" class="tick" text-anchor="end">step ${steps}</text>`);
-  if (losses.length > 1) parts.push(`<polyline class="train" points="${losses.map((l, i) => `${x(i + 1).toFixed(1)},${y(l).toFixed(1)}`).join(' ')}"/>`);
-  svg.innerHTML = parts.join('');
+  drawCurve(svg, losses, steps, { title: 'loss', reference: { value: Math.LN2, label: 'a coin flip: ln 2 = 0.69' }, include: [0, 1] });
 }

@@ -5,8 +5,8 @@
 const W = 560, H = 250, PAD = { l: 44, r: 14, t: 14, b: 30 };
 
 export class LossChart {
-  private train: [number, number][] = [];
-  private val: [number, number][] = [];
+  readonly train: [number, number][] = [];
+  readonly val: [number, number][] = [];
   private steps = 1;
   private uniform = 0;
   smooth = false;
@@ -17,7 +17,13 @@ export class LossChart {
   }
 
   reset(steps: number, vocabSize: number): void {
-    this.train = []; this.val = []; this.steps = steps; this.uniform = Math.log(vocabSize);
+    this.train.length = 0; this.val.length = 0; this.steps = steps; this.uniform = Math.log(vocabSize);
+    this.draw();
+  }
+
+  /** A run stopped early: the x-axis ends where it stopped, not at the planned step count. */
+  finish(step: number): void {
+    this.steps = Math.max(1, step);
     this.draw();
   }
 
@@ -45,7 +51,7 @@ export class LossChart {
       `<text x="${W - PAD.r}" y="${H - 8}" class="tick" text-anchor="end">step ${this.steps}</text>`);
     if (this.uniform > 0) {
       parts.push(`<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${y(this.uniform)}" y2="${y(this.uniform)}" class="uniform"/>`,
-        `<text x="${W - PAD.r - 4}" y="${y(this.uniform) - 5}" class="tick" text-anchor="end">guessing uniformly: ln ${Math.round(Math.exp(this.uniform))} = ${this.uniform.toFixed(2)}</text>`);
+        `<text x="${W - PAD.r - 4}" y="${y(this.uniform) - 5}" class="tick" text-anchor="end">guessing uniformly among ${Math.round(Math.exp(this.uniform))} tokens: ln ${Math.round(Math.exp(this.uniform))} = ${this.uniform.toFixed(2)}</text>`);
     }
     const pts = this.series();
     if (pts.length > 1) parts.push(`<polyline class="train" points="${pts.map(([s, l]) => `${x(s).toFixed(1)},${y(l).toFixed(1)}`).join(' ')}"/>`);
