@@ -48,14 +48,12 @@ describe('an --out that holds a checkpoint', () => {
 
   it('that cannot be created fails before any training, naming why', async () => {
     for (const out of ['/sys/gg-run', '/proc/gg-run/deeper']) { // EPERM; ENOENT where mkdir -p looped forever
-      const t0 = performance.now();
       const r = await train(out, '--steps', '1');
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/cannot create the checkpoint folder .*gg-run.* \((EPERM|ENOENT|EACCES|EROFS)[^)]*\); choose another --out/);
       expect(r.stdout).not.toMatch(/"type":"step"/);
-      expect(performance.now() - t0).toBeLessThan(3000);
     }
-  });
+  }, 20_000); // mkdir -p looped forever on /proc: a hang fails by this timeout
 
   it('that exists but cannot be written into fails before any training (here: a file)', async () => {
     const out = join(dir, 'a-file');

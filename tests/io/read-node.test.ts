@@ -21,11 +21,9 @@ const dir = mkdtempSync(join(tmpdir(), 'gg-read-'));
 
 describe('readFileLimited', () => {
   it('refuses /dev/zero at once instead of reading without bound', () => {
-    const t0 = performance.now();
     expect(() => readFileLimited('/dev/zero', MAX_CHECKPOINT_BYTES, 'checkpoint')).toThrow(FileReadError);
     expect(() => readFileLimited('/dev/zero', MAX_CHECKPOINT_BYTES, 'checkpoint')).toThrow(/"\/dev\/zero" is not a regular file/);
-    expect(performance.now() - t0).toBeLessThan(100);
-  });
+  }, 10_000); // a read without bound would hang: it fails by this timeout
 
   it('refuses a FIFO without waiting for a writer', () => {
     const fifo = join(dir, 'fifo');
@@ -38,10 +36,8 @@ describe('readFileLimited', () => {
     const fd = openSync(big, 'w');
     ftruncateSync(fd, 3 * 2 ** 30);
     closeSync(fd);
-    const t0 = performance.now();
     expect(() => readFileLimited(big, MAX_CHECKPOINT_BYTES, 'checkpoint')).toThrow(/is 3221225472 bytes \(3072\.0 MiB\), over the limit of 2247483640 bytes/);
-    expect(performance.now() - t0).toBeLessThan(100);
-  });
+  }, 10_000); // a read without bound would hang: it fails by this timeout
 
   it('reads a regular file exactly, and names a missing one', () => {
     const f = join(dir, 'x.bin');
@@ -82,12 +78,10 @@ describe('readTextFile', () => {
 
 describe('the CLI', () => {
   it('sample --checkpoint /dev/zero fails at once naming the problem', async () => {
-    const t0 = performance.now();
     const r = await runSample(['--checkpoint', '/dev/zero', '--prompt', 'a']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/checkpoint "\/dev\/zero" is not a regular file \(a device, pipe or directory\); give a file/);
-    expect(performance.now() - t0).toBeLessThan(2000);
-  });
+  }, 10_000); // a read without bound would hang: it fails by this timeout
 
   it('train on Latin-1 text says so on stderr (it was decoded with U+FFFD silently)', async () => {
     const f = join(dir, 'latin1-corpus.txt');

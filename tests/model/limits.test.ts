@@ -32,11 +32,10 @@ describe('a hostile config in a checkpoint fails before anything is allocated', 
   ])('%j', (config, cls, message) => {
     const bytes = withConfig(config);
     expect(bytes.length).toBeLessThan(20_000);
-    const heap = be.heapBytes(), t0 = performance.now();
+    const heap = be.heapBytes();
     expect(() => loadCheckpoint(be, bytes)).toThrow(cls);
     expect(() => loadCheckpoint(be, bytes)).toThrow(message);
-    expect(performance.now() - t0).toBeLessThan(1000); // was minutes and 3.5–12 GB of RSS
-    expect(be.heapBytes()).toBe(heap); // nothing was allocated for the model
+    expect(be.heapBytes()).toBe(heap); // nothing was allocated for the model (it took minutes and 3.5–12 GB of RSS)
   });
 
   it('parameterElements is what a GPT allocates, by arithmetic only', () => {
@@ -72,11 +71,10 @@ describe('training that cannot fit the heap is refused before the first step', (
   const model = new GPT(be, { ...CFG, blockSize: 64 });
   const train = new MemoryTokens(new Uint16Array(1000));
 
-  it('a batch of 10^5 sequences names both numbers and the fix, in milliseconds', () => {
-    const heap = be.heapBytes(), t0 = performance.now();
+  it('a batch of 10^5 sequences names both numbers and the fix, before allocating', () => {
+    const heap = be.heapBytes();
     expect(() => new Trainer(model, { train, steps: 1, batchSize: 100000, blockSize: 64 }))
       .toThrow(/batchSize=100000 × blockSize=64 .* over the wasm32 heap of 4\.0 GiB .*lower the batch size or the block size/);
-    expect(performance.now() - t0).toBeLessThan(100);
     expect(be.heapBytes()).toBe(heap);
   });
 
@@ -100,11 +98,8 @@ describe('training that cannot fit the heap is refused before the first step', (
 describe('the CLI', () => {
   it('train --block-size 100000000 fails on the model shape before reading --data (it reached 10 GB of RSS)', async () => {
     const { runCli } = await import('../cli/run-cli.js');
-    await runCli(['train', '--help']); // loads the command's modules, so the timing is the check's
-    const t0 = performance.now();
     const r = await runCli(['train', '--data', '/nonexistent/corpus.txt', '--block-size', '100000000', '--out', '/nonexistent/out']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/blockSize=100000000, nLayer=4, nEmbd=128 needs 47\.7 GiB of parameters .*use a smaller model .*\(before any vocabulary; checked before reading --data\)/);
-    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });

@@ -35,11 +35,9 @@ const small = trainBpe('hello hello world', { vocabSize: 260 });
 describe('split patterns from files', () => {
   it('a pattern with catastrophic backtracking is refused on load, naming the fix', () => {
     const json = { ...small.toJSON(), pattern: '(a+)+$' };
-    const t0 = performance.now();
     expect(() => tokenizerFromJSON(JSON.stringify(json))).toThrow(TokenizerConfigError);
     expect(() => tokenizerFromJSON(JSON.stringify(json))).toThrow(/"\(a\+\)\+\$" is refused: it repeats a group that itself repeats.*Use "gpt2", "gpt4" or "none"/);
-    expect(performance.now() - t0).toBeLessThan(100); // tokenize and sample hung on it before
-  });
+  }, 10_000); // tokenize and sample hung on it before: a hang fails by this timeout
 
   it.each([
     ['(a|a)*b', /repeats a group/], ['(a|ab)+c', /repeats a group/], ['(x*){2,}', /repeats a group/],

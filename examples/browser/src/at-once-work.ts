@@ -19,7 +19,7 @@ export function atOnce(model: GPT, ids: readonly number[], repeats = 5): AtOnceR
     const cache = new KVCache(be, model.config, 1, T);
     try {
       for (let t = 0; t < T; t++) {
-        const row = inspectRun(model, () => be.read(model.forward([[ids[t]]], undefined, { cache, pos: t }).logits.data) as Float32Array); // (1, 1, V)
+        const row = inspectRun(model, () => be.read(model.decode([[ids[t]]], cache, t).logits.data) as Float32Array); // (1, 1, V)
         looped.set(row.subarray(0, V), t * V);
       }
     } finally {
