@@ -8,7 +8,7 @@ import { loadChatModel, resumeFromDir, savePolicyDir } from '../../align/checkpo
 import { readTextFile } from '../../io/read-node.js';
 import { now } from '../../train/loop.js';
 import { Rng } from '../../tensor/random.js';
-import { AlignDataError } from '../../align/errors.js';
+import { AlignError } from '../../align/errors.js';
 import { command, num, parse, RUN_OPTIONS, stdio, UsageError, type CliIO } from '../args.js';
 import { backendOf } from '../backend.js';
 import { Reporter } from '../reporter.js';
@@ -72,7 +72,7 @@ export async function sftCommand(argv: string[], io: CliIO = stdio): Promise<num
 export function split<T>(xs: readonly T[], fraction: number, seed: number): { train: T[]; val: T[] } {
   if (fraction >= 1) throw new UsageError(`--val-fraction must be below 1, got ${fraction}`);
   // no records is the data's fault, not the fraction's: say so before blaming the flag
-  if (xs.length === 0) throw new AlignDataError('--data', 0, 'no usable records (e.g. rankings whose responses are all the same text form no pair); check the --data file');
+  if (xs.length === 0) throw new AlignError('the data holds no usable records (e.g. rankings whose responses are all the same text form no pair); check the --data file');
   const rng = new Rng(seed ^ 0x5eed), a = [...xs];
   for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(rng.uniform() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; }
   const k = Math.ceil(a.length * fraction);
