@@ -40,7 +40,7 @@ const USAGE = 'usage: glassgpt demo [--seconds 120] [--backend js|wasm|wasm-rela
 export async function demoCommand(argv: string[]): Promise<number> {
   return command('demo', USAGE, stdio, async () => {
     const v = parse(argv, { seconds: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, out: { type: 'string' } });
-    if (!v) { console.log(USAGE); return 0; }
+    if (!v) { stdio.out(USAGE); return 0; }
     return demo(num(v, 'seconds', { min: 5 }) ?? 120, (v.out as string | undefined) ?? 'runs/demo', (v.backend as string | undefined) ?? 'auto', v.threads);
   });
 }
