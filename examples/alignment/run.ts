@@ -89,8 +89,8 @@ const after: Record<string, PolicyEval & { exactMatch: number }> = {};
 async function rl(algo: 'ppo' | 'grpo'): Promise<void> {
   const policy = copyModel(sft).train();
   const tr = algo === 'ppo'
-    ? new PPOTrainer(policy, sft, rm, tok, RL_PROMPTS, { iterations: iters, promptsPerIteration: 16, lr: 2e-4, klCoef: 0.1, targetKL: 3, klHorizon: 2000, epochs: 4, minibatchSize: 8, seed: 7, judge })
-    : new GRPOTrainer(policy, sft, rm, tok, RL_PROMPTS, { iterations: iters, promptsPerIteration: 4, groupSize: 8, lr: 2e-4, beta: 0.04, epochs: 2, seed: 7, judge });
+    ? new PPOTrainer(policy, sft, rm, tok, RL_PROMPTS, { iterations: iters, promptsPerIteration: 16, lr: 2e-4, klCoef: 0.1, klTarget: 3, klHorizon: 2000, epochs: 4, minibatchSize: 8, seed: 7, judge })
+    : new GRPOTrainer(policy, sft, rm, tok, RL_PROMPTS, { iterations: iters, promptsPerIteration: 4, groupSize: 8, lr: 2e-4, klCoef: 0.04, epochs: 2, seed: 7, judge });
   for (let i = 0; i < iters; i++) {
     const s = await tr.iterate();
     curves[algo].push({ iteration: s.iteration, reward: s.reward, judge: s.judge!, kl: s.kl, entropy: s.entropy, clipFrac: s.clipFrac, valueLoss: 'valueLoss' in s ? s.valueLoss : null });

@@ -7,8 +7,8 @@ import { sum, mul } from '../../ts/tensor/ops.js';
 import { gatherRows, vectorLoss, type LossValue } from '../../ts/align/ops.js';
 import { bradleyTerryLoss } from '../../ts/align/reward-model.js';
 import { policyLoss, valueLoss } from '../../ts/align/ppo-loss.js';
-import { gae, whiten, KLController } from '../../ts/align/gae.js';
-import { groupAdvantages } from '../../ts/align/grpo.js';
+import { gae, whiten, groupAdvantages } from '../../ts/align/advantages.js';
+import { KLController } from '../../ts/align/kl.js';
 
 const be = new JsBackend();
 

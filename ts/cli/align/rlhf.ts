@@ -45,11 +45,11 @@ export async function rlhfCommand(argv: string[], io: CliIO = stdio): Promise<nu
     const trainer = algo === 'ppo'
       ? new PPOTrainer(policy, reference, rm, tokenizer, prompts, {
         ...common, samplesPerPrompt: num(v, 'samples', 1, { int: true, min: 1 }), epochs: num(v, 'epochs', 4, { int: true, min: 1 }),
-        klCoef: num(v, 'kl-coef', 0.05, { min: 0 }), targetKL: v['target-kl'] === undefined ? null : num(v, 'target-kl', 0, { gt: 0 }),
+        klCoef: num(v, 'kl-coef', 0.05, { min: 0 }), klTarget: v['target-kl'] === undefined ? null : num(v, 'target-kl', 0, { gt: 0 }),
       })
       : new GRPOTrainer(policy, reference, rm, tokenizer, prompts, {
         ...common, groupSize: num(v, 'samples', 8, { int: true, min: 2 }), epochs: num(v, 'epochs', 1, { int: true, min: 1 }),
-        beta: num(v, 'kl-coef', 0.04, { min: 0 }),
+        klCoef: num(v, 'kl-coef', 0.04, { min: 0 }),
       });
     const rep = new Reporter(io, v.json === true, be);
     let first: { reward: number } | null = null, last: { reward: number } | null = null;
