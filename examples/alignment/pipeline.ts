@@ -21,7 +21,8 @@ import { PPOTrainer } from '../../ts/align/ppo.js';
 import { GRPOTrainer } from '../../ts/align/grpo.js';
 import { DPOTrainer, preferenceMargin, type DPOVariant } from '../../ts/align/dpo.js';
 import type { Conversation } from '../../ts/align/sft-data.js';
-import { EVAL_PROMPTS, instructions, pretrainText, RL_PROMPTS, sftConversations, type Instruction } from './data.js';
+import { Rng } from '../../ts/tensor/random.js';
+import { EVAL_PROMPTS, instructions, pretrainText, RL_PROMPTS, sftConversations, stutter, type Instruction } from './data.js';
 import { evalPolicy, exactMatch, type PolicyEval } from './eval.js';
 
 export type Log = (s: string) => void;
@@ -47,8 +48,15 @@ export interface Prepared {
 
 export interface Measured extends PolicyEval { exactMatch: number }
 
+export interface PrepareOptions {
+  /** Per prompt, the labeler's best sample against itself with a word doubled: a person prefers
+   *  the fluent one, a word-counting labeler cannot tell (and SFT samples never stutter, so
+   *  without these neither the reward model nor DPO ever sees a repetition to avoid). */
+  repetitionNegatives: boolean;
+}
+
 /** Pre-training, SFT, the labeler's rankings and the reward model. `q` scales every step count. */
-export async function prepare(be: Backend, q: number, log: Log): Promise<Prepared> {
+export async function prepare(be: Backend, q: number, log: Log, o: PrepareOptions): Promise<Prepared> {
   const n = (x: number) => Math.max(2, Math.round(x * q));
   // 1. pre-training on generated text
   const text = pretrainText();
@@ -75,10 +83,13 @@ export async function prepare(be: Backend, q: number, log: Log): Promise<Prepare
 
   // 3. rankings from the scripted labeler, and the reward model
   async function rankings(prompts: readonly string[], K: number, seed: number): Promise<PreferencePair[]> {
-    const ro = await sampleRollouts(sft, tok, prompts, K, { maxTokens: 16, seed });
-    // ties (equal labeler score) carry no preference; a person would not be asked to split them
-    return prompts.flatMap((p, g) => rankingPairs(labelRecord(p, ro.filter((r) => r.group === g).map((r) => r.text))))
-      .filter((pr) => sentimentScore(pr.chosen) !== sentimentScore(pr.rejected));
+    const ro = await sampleRollouts(sft, tok, prompts, K, { maxTokens: 16, seed }), rng = new Rng(seed);
+    return prompts.flatMap((p, g) => {
+      const rec = labelRecord(p, ro.filter((r) => r.group === g).map((r) => r.text)), best = rec.responses[rec.ranking[0]];
+      // ties (equal labeler score) carry no preference; a person would not be asked to split them
+      const pairs = rankingPairs(rec).filter((pr) => sentimentScore(pr.chosen) !== sentimentScore(pr.rejected));
+      return o.repetitionNegatives ? [...pairs, { prompt: p, chosen: best, rejected: stutter(best, rng) }] : pairs;
+    });
   }
   const prefTrain = [...await rankings(RL_PROMPTS, 6, 11), ...await rankings(RL_PROMPTS, 6, 12)];
   const prefHeld = await rankings(EVAL_PROMPTS, 6, 13);
@@ -100,9 +111,12 @@ export async function prepare(be: Backend, q: number, log: Log): Promise<Prepare
   };
 }
 
-/** The knobs of each method (what sweep.ts varies). ptxData picks PPO-ptx's data. */
-export interface RLSettings { iterations: number; lr: number; klCoef: number; klTarget: number | null; klHorizon: number; ptxCoef: number; ptxData: 'sft' | 'pretrain' }
-export interface DPOSettings { steps: number; lr: number; beta: number; variant: DPOVariant; ptxCoef: number; ptxData: 'sft' | 'pretrain' }
+/** PPO-ptx's data: the SFT conversations, the pre-training sentences, or both. */
+export type PtxData = 'sft' | 'pretrain' | 'both';
+
+/** The knobs of each method (what sweep.ts varies). */
+export interface RLSettings { iterations: number; lr: number; klCoef: number; klTarget: number | null; klHorizon: number; ptxCoef: number; ptxData: PtxData }
+export interface DPOSettings { steps: number; lr: number; beta: number; variant: DPOVariant; ptxCoef: number; ptxData: PtxData }
 export interface Settings { ppo: RLSettings; grpo: RLSettings; dpo: DPOSettings }
 
 /** The settings of the committed report (chosen with sweep.ts; benches/results/alignment.md). */
@@ -121,7 +135,8 @@ export async function align(p: Prepared, algo: 'ppo' | 'grpo' | 'dpo', s: Settin
   const t0 = performance.now(), n = (x: number) => Math.max(2, Math.round(x * q));
   const judge = (_: string, r: string) => sentimentScore(r);
   const policy = copyModel(p.sft).train();
-  const ptx = (coef: number, data: 'sft' | 'pretrain') => (coef > 0 ? { coef, batchSize: 8, data: data === 'sft' ? p.conversations : p.pretrain } : undefined);
+  const ptxSets = { sft: p.conversations, pretrain: p.pretrain, both: [...p.conversations, ...p.pretrain] };
+  const ptx = (coef: number, data: PtxData) => (coef > 0 ? { coef, batchSize: 8, data: ptxSets[data] } : undefined);
   const curve: CurvePoint[] = [], dpoCurve: DPOPoint[] = [];
   let dpoMargin: Aligned['dpoMargin'] = null;
   if (algo === 'dpo') {

@@ -22,8 +22,10 @@ function thin<T>(xs: T[], keep = 7): T[] {
   return xs.filter((_, i) => i % step === 0 || i === xs.length - 1);
 }
 
+const PTX_DATA = { sft: 'the SFT set', pretrain: 'the pre-training text', both: 'the SFT set and the pre-training text' };
+const ptxText = (coef: number, data: keyof typeof PTX_DATA) => (coef > 0 ? `γ ${coef} on ${PTX_DATA[data]}` : 'off');
 const rlSettings = (s: Settings['ppo']) => `${s.iterations} iterations, lr ${s.lr}, β₀ ${s.klCoef}, ` +
-  (s.klTarget === null ? 'fixed β' : `KL target ${s.klTarget} nats (horizon ${s.klHorizon})`) + `, ptx ${s.ptxCoef > 0 ? `γ ${s.ptxCoef} on the ${s.ptxData === 'sft' ? 'SFT set' : 'pre-training text'}` : 'off'}`;
+  (s.klTarget === null ? 'fixed β' : `KL target ${s.klTarget} nats (horizon ${s.klHorizon})`) + `, ptx ${ptxText(s.ptxCoef, s.ptxData)}`;
 
 export function markdown(r: Results): string {
   const p = r.prepared, s = r.settings, sft = p.before;
@@ -60,7 +62,7 @@ ${f(p.rmAccuracy.train, 3)} on them, **${f(p.rmAccuracy.heldOut, 3)} on ${p.pref
 
 - PPO: ${rlSettings(s.ppo)}; 16 prompts per iteration, 4 epochs of minibatches of 8.
 - GRPO: ${rlSettings(s.grpo)}; 4 prompts × 8 responses per iteration, 2 epochs.
-- DPO: ${s.dpo.steps} steps, lr ${s.dpo.lr}, β ${s.dpo.beta}, loss ${s.dpo.variant}, ptx ${s.dpo.ptxCoef > 0 ? `γ ${s.dpo.ptxCoef} on the ${s.dpo.ptxData === 'sft' ? 'SFT set' : 'pre-training text'}` : 'off'}; batches of 16 comparisons.
+- DPO: ${s.dpo.steps} steps, lr ${s.dpo.lr}, β ${s.dpo.beta}, loss ${s.dpo.variant}, ptx ${ptxText(s.dpo.ptxCoef, s.dpo.ptxData)}; batches of 16 comparisons.
 
 ## Before and after, on held-out prompts (16 samples per prompt, temperature 1)
 

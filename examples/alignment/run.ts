@@ -23,7 +23,7 @@ const be = await createBackend(args.backend as 'auto' | 'js' | 'wasm');
 const t0 = performance.now();
 const log = (s: string) => (args.json ? console.error : console.log)(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${s}`);
 
-const p = await prepare(be, q, log);
+const p = await prepare(be, q, log, { repetitionNegatives: false });
 const after: Record<'ppo' | 'grpo' | 'dpo', Aligned> = {
   ppo: await align(p, 'ppo', SETTINGS, q, log),
   grpo: await align(p, 'grpo', SETTINGS, q, log),

@@ -2,7 +2,7 @@
 // (pipeline.ts) and measured as run.ts measures them: how the KL target, PPO-ptx's γ, DPO's β and
 // loss move the labeler score, the KL, repetition and exact match on held-out questions.
 //
-//   node --import tsx examples/alignment/sweep.ts [--only ppo|grpo|dpo] [--backend …] [--write]
+//   node --import tsx examples/alignment/sweep.ts [--only ppo|grpo|dpo] [--from N] [--negatives] [--backend …] [--write]
 //
 // --write puts the table into benches/results/alignment-sweep.md.
 
@@ -30,20 +30,37 @@ const GRID: Trial[] = [
   { algo: 'dpo', with: { beta: 1, variant: 'ipo', ptxCoef: 0 } },
   { algo: 'dpo', with: { beta: 2, variant: 'ipo', ptxCoef: 0 } },
   { algo: 'dpo', with: { beta: 1, variant: 'ipo', ptxCoef: 1 } },
+  // round 2: ptx on the pre-training text (it holds the held-out facts) or on both sets; IPO's β between 1 and 2
+  { algo: 'ppo', with: { klTarget: 3, klHorizon: 16, ptxCoef: 2, ptxData: 'pretrain' } },
+  { algo: 'ppo', with: { klTarget: 3, klHorizon: 16, ptxCoef: 4, ptxData: 'pretrain' } },
+  { algo: 'ppo', with: { klTarget: 3, klHorizon: 16, ptxCoef: 1, ptxData: 'both' } },
+  { algo: 'ppo', with: { klTarget: 3, klHorizon: 16, ptxCoef: 2, ptxData: 'both' } },
+  { algo: 'ppo', with: { klTarget: 3, klHorizon: 16, ptxCoef: 2, ptxData: 'pretrain', lr: 1e-4 } },
+  { algo: 'ppo', with: { klTarget: 2, klHorizon: 16, ptxCoef: 2, ptxData: 'pretrain' } },
+  { algo: 'grpo', with: { ptxCoef: 0.5, ptxData: 'pretrain' } },
+  { algo: 'grpo', with: { ptxCoef: 1, ptxData: 'pretrain' } },
+  { algo: 'grpo', with: { ptxCoef: 0.3, ptxData: 'sft' } },
+  { algo: 'grpo', with: { ptxCoef: 1, ptxData: 'both' } },
+  { algo: 'dpo', with: { beta: 1.5, variant: 'ipo' } },
+  { algo: 'dpo', with: { beta: 1, variant: 'ipo', ptxCoef: 0.3, ptxData: 'pretrain' } },
+  { algo: 'dpo', with: { beta: 1, variant: 'ipo', ptxCoef: 1, ptxData: 'pretrain' } },
+  { algo: 'dpo', with: { beta: 1.5, variant: 'ipo', ptxCoef: 0.5, ptxData: 'pretrain' } },
 ];
 
-const { values: args } = parseArgs({ options: { backend: { type: 'string', default: 'auto' }, only: { type: 'string' }, write: { type: 'boolean' } }, strict: true });
+const { values: args } = parseArgs({ options: {
+  backend: { type: 'string', default: 'auto' }, only: { type: 'string' }, from: { type: 'string' }, negatives: { type: 'boolean' }, write: { type: 'boolean' },
+}, strict: true });
 const be = await createBackend(args.backend as 'auto' | 'js' | 'wasm');
 const t0 = performance.now();
 const log = (s: string) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${s}`);
-const p = await prepare(be, 1, log);
+const p = await prepare(be, 1, log, { repetitionNegatives: !!args.negatives });
 const sft = p.before, f = (x: number, d = 2) => x.toFixed(d);
 const rows = [
   '| method | settings | labeler | RM reward | KL | repetition | distinct-2 | exact match | targets met | time |',
   '|---|---|---:|---:|---:|---:|---:|---:|---|---:|',
   `| SFT | – | ${f(sft.labeler)} | ${f(sft.reward)} | 0.00 | ${f(sft.repetition, 3)} | ${f(sft.distinct2, 3)} | ${f(sft.exactMatch, 3)} | – | – |`,
 ];
-for (const t of GRID.filter((g) => !args.only || g.algo === args.only)) {
+for (const t of GRID.slice(Number(args.from ?? 0)).filter((g) => !args.only || g.algo === args.only)) {
   const s = { ...SETTINGS, [t.algo]: { ...SETTINGS[t.algo], ...t.with } } as Settings;
   const a = await align(p, t.algo, s, 1, () => {});
   const m = a.measured, met = Object.values(TARGETS).filter((x) => x.ok(m, sft)).length;
