@@ -99,7 +99,7 @@ describe(`RLHF on ${be.name}`, () => {
   it('IPO settles the per-token margin near its target 1/(2β); the sigmoid loss runs past it', async () => {
     // h = (log π − log π_ref)/|y| per response; the margin is mean over pairs of h_w − h_l
     const seqs = (side: 'chosen' | 'rejected') => train.map((p) => chatSequence(tok, p.prompt, p[side]));
-    const lengths = (side: 'chosen' | 'rejected') => seqs(side).map((q) => q.train.reduce((a, b) => a + b, 0));
+    const lengths = (side: 'chosen' | 'rejected') => seqs(side).map((q) => Array.from(q.train).reduce((a, b) => a + b, 0));
     const h = (m: GPT, side: 'chosen' | 'rejected') => {
       const lp = sequenceLogprobs(m, tok, seqs(side)), lr = sequenceLogprobs(sft, tok, seqs(side)), n = lengths(side);
       return lp.map((v, i) => (v - lr[i]) / n[i]);

@@ -224,12 +224,12 @@ describe('embeddings, optimiser, elementwise', () => {
       expect(run(true), be.name).toEqual(run(false));
     }
   });
-  it('add, axpy, mul, mulAccumulate, scale, fill, sumSquares', () => {
+  it('add, axpy, mul, mulAccumulate, scale, copy, fill, sumSquares', () => {
     for (const n of [1, 3, 17, 129]) parity(`elementwise n${n}`, n, ...EW, (be, r) => {
       const a = put(be, r.f32(n)), b = put(be, r.f32(n));
-      const outs = [be.alloc(n), put(be, r.f32(n)), be.alloc(n), put(be, r.f32(n)), be.alloc(n), be.alloc(n)];
+      const outs = [be.alloc(n), put(be, r.f32(n)), be.alloc(n), put(be, r.f32(n)), be.alloc(n), be.alloc(n), be.alloc(n)];
       be.add(outs[0], a, b, n); be.axpy(outs[1], a, -1.25, n); be.mul(outs[2], a, b, n);
-      be.mulAccumulate(outs[3], a, b, n); be.scale(outs[4], a, 0.5, n); be.fill(outs[5], 3.25, n);
+      be.mulAccumulate(outs[3], a, b, n); be.scale(outs[4], a, 0.5, n); be.fill(outs[5], 3.25, n); be.copy(outs[6], a, n);
       return outs;
     });
     for (const n of [1, 3, 129, 10000]) {
@@ -237,6 +237,16 @@ describe('embeddings, optimiser, elementwise', () => {
       const [sj, sw] = [js, wasm].map((be) => be.scope(() => be.sumSquares(put(be, x), n)));
       expect(Math.abs(sw - sj)).toBeLessThanOrEqual(1e-12 * sj);
     }
+  });
+  it('copy is exact and safe when the ranges overlap (memmove), either way', () => {
+    for (const be of [js, wasm]) be.scope(() => {
+      const x = Float32Array.from({ length: 40 }, (_, i) => i + 0.5), buf = put(be, x);
+      be.copy(be.slice(buf, 0, 30), be.slice(buf, 10, 30), 30); // down: reads ahead of the writes
+      expect(Array.from(be.read(buf)), be.name).toEqual([...x.slice(10, 40), ...x.slice(30, 40)]);
+      const y = put(be, x);
+      be.copy(be.slice(y, 10, 30), be.slice(y, 0, 30), 30); // up: a forward loop would smear x[0..10)
+      expect(Array.from(be.read(y)), be.name).toEqual([...x.slice(0, 10), ...x.slice(0, 30)]);
+    });
   });
   it('in-place calls (output = input) match the js twin', () => {
     parity('in place', 3, ...EXP, (be, r) => {

@@ -41,13 +41,13 @@ describe.each(backends.map((b) => [b.name, b] as const))('KV cache on %s', (_n, 
     const ids = [[5, 17, 200, 3, 9, 42, 1], [8, 8, 8, 1, 2, 3, 4]];
     const cache = new KVCache(be, model.config, 2, 16);
     noGrad(() => be.scope(() => {
-      const pre = model.forward(ids.map((r) => r.slice(0, 5)), undefined, { cache, pos: 0 });
+      const pre = model.decode(ids.map((r) => r.slice(0, 5)), cache, 0);
       expect(pre.logits.shape).toEqual([2, 1, 260]);
       const ref = model.forward(ids.map((r) => r.slice(0, 5))).logits.toArray();
       const got = pre.logits.toArray();
       for (let b = 0; b < 2; b++) expect(maxAbsDiff(got.subarray(b * 260, (b + 1) * 260), ref.subarray((b * 5 + 4) * 260, (b * 5 + 5) * 260))).toBeLessThan(tol);
       for (let t = 5; t < 7; t++) {
-        const dec = model.forward(ids.map((r) => [r[t]]), undefined, { cache, pos: t });
+        const dec = model.decode(ids.map((r) => [r[t]]), cache, t);
         expect(dec.att[0].shape).toEqual([2, 2, 1, t + 1]);
         const full = model.forward(ids.map((r) => r.slice(0, t + 1))).logits.toArray();
         const d = dec.logits.toArray();
@@ -62,11 +62,10 @@ describe.each(backends.map((b) => [b.name, b] as const))('KV cache on %s', (_n, 
     const model = tinyModel(be);
     const cache = new KVCache(be, model.config, 1, 8);
     be.scope(() => {
-      expect(() => model.forward([[1, 2]], undefined, { cache, pos: 0 })).toThrow(/inference; call it under noGrad/);
+      expect(() => model.decode([[1, 2]], cache, 0)).toThrow(/inference; call it under noGrad/);
       noGrad(() => {
-        expect(() => model.forward([[1, 2]], undefined, { cache, pos: 3 })).toThrow(/must start at pos 0/);
-        expect(() => model.forward([[1]], undefined, { cache, pos: 8 })).toThrow(/exceed the cache \(maxT 8\)/);
-        expect(() => model.forward([[1]], [[2]], { cache, pos: 0 })).toThrow(/no targets with a KV cache/);
+        expect(() => model.decode([[1, 2]], cache, 3)).toThrow(/must start at pos 0/);
+        expect(() => model.decode([[1]], cache, 8)).toThrow(/exceed the cache \(maxT 8\)/);
       });
     });
     cache.free();

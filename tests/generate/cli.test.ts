@@ -43,8 +43,8 @@ describe('glassgpt sample', () => {
   it.each([
     [['--top-p', '2'], /topP must be in \(0, 1\], got 2/],
     [['--temperature=-1'], /temperature must be a finite number ≥ 0/],
-    [['--max-tokens', 'ten'], /--max-tokens must be a whole number, got "ten"/],
-    [['--top-k', '1.5'], /--top-k must be a whole number/],
+    [['--max-tokens', 'ten'], /--max-tokens must be an integer ≥ 0, got "ten"/],
+    [['--top-k', '1.5'], /--top-k must be an integer ≥ 0, got "1.5"/],
     [['--backend', 'gpu'], /--backend must be js, wasm, wasm-relaxed or auto/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],
   ])('bad flags exit 2 with a clear message: %j', async (extra, message) => {

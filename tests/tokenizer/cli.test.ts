@@ -45,7 +45,7 @@ describe('glassgpt tokenize', () => {
 
   it('missing files exit 1 naming the path', async () => {
     const r = await run(tokenizeCommand, ['--tokenizer', '/nope.json', '--text', 'x']);
-    expect(r).toEqual({ code: 1, out: '', err: 'glassgpt: tokenizer file "/nope.json" not found\n' });
+    expect(r).toEqual({ code: 1, out: '', err: 'glassgpt tokenize: tokenizer file "/nope.json" not found\n' });
   });
 });
 
@@ -71,7 +71,7 @@ describe('glassgpt tokenizer train', () => {
     const small = await run(tokenizerCommand, ['train', '--data', 'package.json', '--vocab-size', '100', '--out', '/tmp/x.json']);
     expect(small.code).toBe(2);
     expect(small.err).toContain('vocabSize must be an integer from 256 + 4 special tokens = 260');
-    expect((await run(tokenizerCommand, ['train', '--data', 'package.json', '--vocab-size', '3e3', '--out', 'x'])).err).toContain('--vocab-size must be a whole number, got "3e3"');
+    expect((await run(tokenizerCommand, ['train', '--data', 'package.json', '--vocab-size', '3.5', '--out', 'x'])).err).toContain('--vocab-size must be an integer ≥ 1, got "3.5"');
     expect((await run(tokenizerCommand, ['train', '--data', 'package.json', '--vocab-size', '300', '--pattern', 'bert', '--out', 'x'])).err).toContain('--pattern must be gpt2, gpt4 or none');
     const extra = await run(tokenizerCommand, ['train', '--data', 'package.json', '--vocab-size', '300', '--out', 'x', '--lr', '1']);
     expect(extra.code).toBe(2);

@@ -18,7 +18,8 @@ import { BpeTokenizer } from '../tokenizer/bpe.js';
 import { tokenizerFromJSON } from '../tokenizer/json.js';
 import { CHAT_TOKENS } from '../tokenizer/special.js';
 import type { Tokenizer } from '../tokenizer/types.js';
-import { loadModelDir, MODEL_FILE } from '../train/checkpoint-node.js';
+import { loadModelDir, MODEL_FILE, STATE_FILE } from '../train/checkpoint-node.js';
+import { peekMetadata } from '../train/recover-node.js';
 import { AlignError } from './errors.js';
 import { chatIds } from './chat.js';
 import { ScalarHead } from './head.js';
@@ -65,11 +66,26 @@ function withChatTokens(model: GPT, tok: Tokenizer): { model: GPT; tok: Tokenize
   return { model: bigger, tok: grown };
 }
 
-export async function saveRewardModelDir(dir: string, rm: RewardModel, metadata: Record<string, string> = {}): Promise<void> {
+/** A trainer whose optimizer state a run folder keeps (train/loop.ts), so `--resume` continues it. */
+export interface Resumable {
+  saveState(metadata?: Record<string, string>): Uint8Array;
+  loadState(bytes: Uint8Array): void;
+}
+
+/** Writes a folder whose files belong together: each carries one save_id and the model goes
+ *  last, so a reader can tell a complete save from a crash half-way (or two runs in one folder). */
+async function saveTogether(dir: string, model: GPT, tok: Tokenizer, parts: [file: string, bytes: (meta: Record<string, string>) => Uint8Array][],
+  metadata: Record<string, string>, trainer?: Resumable): Promise<void> {
   const save_id = newSaveId();
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, SCORE_FILE), rm.head.save({ save_id }));
-  await saveModelDir(dir, rm.gpt, rm.tokenizer, { stage: 'reward', ...metadata, save_id });
+  if (trainer) parts = [...parts, [STATE_FILE, (meta) => trainer.saveState(meta)]];
+  for (const [file, bytes] of parts) await writeFileAtomic(join(dir, file), bytes({ save_id }));
+  await saveModelDir(dir, model, tok, { ...metadata, save_id });
+}
+
+/** Writes a reward model: model.safetensors plus its score head (and the trainer's state). */
+export async function saveRewardModelDir(dir: string, rm: RewardModel, metadata: Record<string, string> = {}, trainer?: Resumable): Promise<void> {
+  await saveTogether(dir, rm.gpt, rm.tokenizer, [[SCORE_FILE, (meta) => rm.head.save(meta)]], { stage: 'reward', ...metadata }, trainer);
 }
 
 export async function loadRewardModelDir(be: Backend, dir: string): Promise<RewardModel> {
@@ -92,10 +108,29 @@ export async function loadRewardModelDir(be: Backend, dir: string): Promise<Rewa
   return new RewardModel(model, tokenizer, head);
 }
 
-/** Writes a PPO policy: model.safetensors plus its value head. */
-export async function savePolicyDir(dir: string, policy: GPT, tok: Tokenizer, valueHead: ScalarHead | null, metadata: Record<string, string> = {}): Promise<void> {
-  const save_id = newSaveId();
-  await mkdir(dir, { recursive: true });
-  if (valueHead) await writeFileAtomic(join(dir, VALUE_HEAD_FILE), valueHead.save({ save_id }));
-  await saveModelDir(dir, policy, tok, { ...metadata, save_id });
+/** Writes a policy (SFT, DPO, PPO, GRPO): model.safetensors, PPO's value head, and the trainer's
+ *  state when given. */
+export async function savePolicyDir(dir: string, policy: GPT, tok: Tokenizer, valueHead: ScalarHead | null, metadata: Record<string, string> = {}, trainer?: Resumable): Promise<void> {
+  await saveTogether(dir, policy, tok, valueHead ? [[VALUE_HEAD_FILE, (meta) => valueHead.save(meta)]] : [], metadata, trainer);
+}
+
+/** Continues a run saved in `dir`: loads `head` (PPO's value head) and the trainer's state, both
+ *  checked to come from the same save as dir's weights, which the caller has already loaded. */
+export function resumeFromDir(dir: string, trainer: Resumable, o: { head?: [file: string, head: ScalarHead] } = {}): void {
+  const saveId = peekMetadata(join(dir, MODEL_FILE))?.save_id;
+  const read = (file: string, what: string) => {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileLimited(join(dir, file), MAX_CHECKPOINT_BYTES, what);
+    } catch (e) {
+      throw new AlignError(`--resume: ${dir} has no ${what} to continue from (${(e as Error).message}); the run was saved without it`);
+    }
+    const id = readSafetensorsHeader(bytes).metadata.save_id;
+    if (saveId === undefined || id !== saveId) {
+      throw new AlignError(`--resume: ${dir}: ${MODEL_FILE} and ${file} come from different saves (save_id ${JSON.stringify(saveId ?? null)} vs ${JSON.stringify(id ?? null)}); start the run again into a fresh --out`);
+    }
+    return bytes;
+  };
+  if (o.head) o.head[1].load(read(o.head[0], 'value head'));
+  trainer.loadState(read(STATE_FILE, 'training state'));
 }

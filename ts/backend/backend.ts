@@ -147,6 +147,8 @@ export interface Backend {
   mulAccumulate(out: Buf, a: Buf, b: Buf, n: number): void;
   /** out = alpha * a */
   scale(out: Buf, a: Buf, alpha: number, n: number): void;
+  /** out = a, exactly (the two may overlap, as in memmove) */
+  copy(out: Buf, a: Buf, n: number): void;
   /** out = value */
   fill(out: Buf, value: number, n: number): void;
   /** Inverted dropout with a counter-based RNG: mask[i] = keep ? 1/(1-p) : 0, out = inp * mask.

@@ -34,6 +34,7 @@ export interface Kernels<H> {
   mul(out: H, a: H, b: H, n: number): void;
   mulAccumulate(out: H, a: H, b: H, n: number): void;
   scale(out: H, a: H, alpha: number, n: number): void;
+  copy(out: H, a: H, n: number): void;
   fill(out: H, value: number, n: number): void;
   dropoutForward(out: H, mask: H, inp: H, n: number, p: number, seed: number): void;
   sumSquares(x: H, n: number): number;
@@ -190,6 +191,7 @@ export abstract class KernelBackend<H> extends BaseBackend implements Backend {
   mul(out: Buf, a: Buf, b: Buf, n: number): void { this.ew('mul', n, out, a, b); this.k.mul(this.h(out), this.h(a), this.h(b), n); }
   mulAccumulate(out: Buf, a: Buf, b: Buf, n: number): void { this.ew('mulAccumulate', n, out, a, b); this.k.mulAccumulate(this.h(out), this.h(a), this.h(b), n); }
   scale(out: Buf, a: Buf, alpha: number, n: number): void { this.ew('scale', n, out, a); this.k.scale(this.h(out), this.h(a), alpha, n); }
+  copy(out: Buf, a: Buf, n: number): void { this.ew('copy', n, out, a); this.k.copy(this.h(out), this.h(a), n); }
   fill(out: Buf, value: number, n: number): void { this.ew('fill', n, out); this.k.fill(this.h(out), value, n); }
   dropoutForward(out: Buf, mask: Buf, inp: Buf, n: number, p: number, seed: number): void {
     this.ew('dropoutForward', n, out, mask, inp);

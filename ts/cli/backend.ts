@@ -3,6 +3,7 @@
 
 import { setFlagsFromString } from 'node:v8';
 import { createBackend, type Backend } from '../backend/index.js';
+import { UsageError, type Values } from './args.js';
 
 export const BACKENDS = ['js', 'wasm', 'wasm-relaxed', 'auto'] as const;
 export type CliBackend = (typeof BACKENDS)[number];
@@ -37,4 +38,12 @@ export async function openBackend(name: CliBackend, onFallback?: (e: Error) => v
 /** What a run header says about the backend: its name, and its threads when it has kernels. */
 export function backendLabel(be: Backend): string {
   return be.name === 'js' ? 'js backend' : `${be.name} backend · ${be.threads} thread${be.threads === 1 ? '' : 's'}`;
+}
+
+/** The backend that --backend and --threads ask for (a bad value is a UsageError). */
+export async function backendOf(v: Values): Promise<Backend> {
+  const name = (v.backend as string | undefined) ?? 'auto';
+  const bad = backendProblem(name) ?? threadsProblem(v.threads);
+  if (bad) throw new UsageError(bad);
+  return openBackend(name as CliBackend, undefined, v.threads === undefined ? undefined : Number(v.threads));
 }

@@ -5,10 +5,9 @@
 // the checkpoint and the loss curve are. The configuration was chosen by measurement, for two
 // minutes on a 2-core machine: benches/results/demo.md.
 
-import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { backendLabel, backendProblem, openBackend, type CliBackend } from './backend.js';
+import { backendLabel, backendProblem, openBackend, threadsProblem, type CliBackend } from './backend.js';
 import { brownText } from '../data/brown.js';
 import { generateBatch } from '../generate/generate.js';
 import { GPT } from '../model/gpt.js';
@@ -17,7 +16,8 @@ import { trainBpe } from '../tokenizer/train.js';
 import { packTokens, splitTokens } from '../train/data.js';
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
 import { saveTrainingCheckpoint } from '../train/checkpoint-node.js';
-import { num, usageErrors } from './args.js';
+import { command, num, parse, stdio, UsageError } from './args.js';
+import { stopOnSignals } from './signals.js';
 import { lossCurveSvg, type LossPoint } from './loss-svg.js';
 import { Progress, reportMode } from './progress.js';
 import { vocabulary, wordShare } from './word-share.js';
@@ -34,21 +34,26 @@ const TRAIN: Partial<TrainerOptions> = { batchSize: 12, lr: 3e-3, minLr: 3e-4, b
 const SAMPLES = 5; // the word share is over this many samples (seed 42: each its own stream); the first is shown
 const SAMPLE_CHARS = 200; // about this long each
 
+const USAGE = 'usage: glassgpt demo [--seconds 120] [--backend js|wasm|wasm-relaxed|auto] [--threads N] [--out runs/demo]\n' +
+  '  Ctrl-C ends the training early; the samples and the checkpoint still follow.\n';
+
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { values: v } = usageErrors(() => parseArgs({ args: argv, strict: true, options: {
-    seconds: { type: 'string', default: '120' }, backend: { type: 'string', default: 'auto' },
-    out: { type: 'string', default: 'runs/demo' }, help: { type: 'boolean', default: false },
-  } }));
-  if (v.help) { console.log('usage: glassgpt demo [--seconds 120] [--backend js|wasm|wasm-relaxed|auto] [--out runs/demo]'); return 0; }
-  const seconds = num(v, 'seconds', { min: 5 })!;
-  const out = resolve(v.out!);
-  const badBackend = backendProblem(v.backend as string);
-  if (badBackend) { console.error(badBackend); return 2; }
+  return command('demo', USAGE, stdio, async () => {
+    const v = parse(argv, { seconds: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, out: { type: 'string' } });
+    if (!v) { console.log(USAGE); return 0; }
+    return demo(num(v, 'seconds', { min: 5 }) ?? 120, (v.out as string | undefined) ?? 'runs/demo', (v.backend as string | undefined) ?? 'auto', v.threads);
+  });
+}
+
+async function demo(seconds: number, outArg: string, backendName: string, threads: unknown): Promise<number> {
+  const out = resolve(outArg);
+  const bad = backendProblem(backendName) ?? threadsProblem(threads);
+  if (bad) throw new UsageError(bad);
   const say = (s = '') => process.stderr.write(s + '\n');
   const start = performance.now(); // the budget covers everything up to the end of training
 
   say('glassgpt demo: pre-train a baby GPT on real English, then let it write.\n');
-  const backend = await openBackend(v.backend as CliBackend);
+  const backend = await openBackend(backendName as CliBackend, undefined, threads === undefined ? undefined : Number(threads));
   const text = brownText();
   // Whole words and common word pieces as single tokens: the model spends its two minutes on
   // which word comes next rather than on spelling (learning the BPE takes ~2 s of the budget).
@@ -91,12 +96,17 @@ export async function demoCommand(argv: string[]): Promise<number> {
   // than keep a person waiting (the learning rate is then already near its floor).
   const deadline = start + seconds * 1250;
   let final = { valLoss: NaN, tokensPerSec: 0 };
-  for await (const ev of trainer.run()) {
-    progress.event(ev);
-    if (ev.type === 'step') curve.push({ step: ev.step, loss: ev.loss });
-    if (ev.type === 'step' && performance.now() > deadline) trainer.stop();
-    if (ev.type === 'eval' && ev.valLoss !== null) valCurve.push({ step: ev.step, loss: ev.valLoss });
-    if (ev.type === 'done') final = { valLoss: ev.valLoss ?? NaN, tokensPerSec: ev.tokensPerSec };
+  const signals = stopOnSignals(() => trainer.stop()); // Ctrl-C: the samples of the model so far
+  try {
+    for await (const ev of trainer.run()) {
+      progress.event(ev);
+      if (ev.type === 'step') curve.push({ step: ev.step, loss: ev.loss });
+      if (ev.type === 'step' && performance.now() > deadline) trainer.stop();
+      if (ev.type === 'eval' && ev.valLoss !== null) valCurve.push({ step: ev.step, loss: ev.valLoss });
+      if (ev.type === 'done') final = { valLoss: ev.valLoss ?? NaN, tokensPerSec: ev.tokensPerSec };
+    }
+  } finally {
+    signals.dispose();
   }
   await saveTrainingCheckpoint(out, trainer, JSON.stringify(tokenizer.toJSON()));
   await mkdir(out, { recursive: true });
@@ -110,9 +120,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
   say(`\nThe same prompt, the same seed (temperature 0.8), before and after ${trainer.step} steps:\n`);
   say(sideBySide(`BEFORE (loss ${curve[0].loss.toFixed(2)})`, PROMPT + before[0], `AFTER (val loss ${final.valLoss.toFixed(2)}, ${bitsPerChar.toFixed(2)} bits/char)`, PROMPT + after[0], 44));
   say(`\nreal words  ${share(before)} before, ${share(after)} after: sampled words found in the Brown corpus, ${SAMPLES} samples of ~${SAMPLE_CHARS} characters`);
-  say(`checkpoint  ${join(out, 'model.safetensors')}  (GPT-2 layout; try: npx glassgpt sample --checkpoint ${v.out} --prompt "The jury")`);
+  say(`checkpoint  ${join(out, 'model.safetensors')}  (GPT-2 layout; try: npx glassgpt sample --checkpoint ${outArg} --prompt "The jury")`);
   say(`loss curve  ${join(out, 'loss.svg')}`);
-  return 0;
+  return signals.exitCode();
 }
 
 /** Two texts in two columns, wrapped at `width` characters. */

@@ -5,7 +5,8 @@
 import { saveHfDir } from '../hf/node.js';
 import { loadModelDir } from '../train/checkpoint-node.js';
 import { tokenizerFromJSON } from '../tokenizer/json.js';
-import { backendOf, parse, run, stdio, UsageError, type CliIO } from './align/common.js';
+import { command, parse, stdio, UsageError, type CliIO } from './args.js';
+import { backendOf } from './backend.js';
 
 const USAGE = `usage: glassgpt export --format hf --checkpoint DIR --out DIR [--backend auto|js|wasm] [--json]
   writes config.json, model.safetensors (F32, "transformer." names, Conv1D [in, out]) and, for a
@@ -13,8 +14,8 @@ const USAGE = `usage: glassgpt export --format hf --checkpoint DIR --out DIR [--
 `;
 
 export async function exportCommand(argv: string[], io: CliIO = stdio): Promise<number> {
-  return run('export', USAGE, io, async () => {
-    const v = parse(argv, { format: { type: 'string' }, checkpoint: { type: 'string' }, out: { type: 'string' } }, ['format', 'checkpoint', 'out']);
+  return command('export', USAGE, io, async () => {
+    const v = parse(argv, { json: { type: 'boolean' }, backend: { type: 'string' }, threads: { type: 'string' }, format: { type: 'string' }, checkpoint: { type: 'string' }, out: { type: 'string' } }, ['format', 'checkpoint', 'out']);
     if (!v) { io.out(USAGE); return 0; }
     if (v.format !== 'hf') throw new UsageError(`--format must be "hf" (a Hugging Face GPT-2 folder), got ${JSON.stringify(v.format)}`);
     const be = await backendOf(v);

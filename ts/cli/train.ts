@@ -2,7 +2,6 @@
 // prediction, showing progress, checkpointing at every evaluation and at the end, and drawing
 // the loss curve. `--preset baby` is nanoGPT's "baby GPT on CPU" (shakespeare_char settings).
 
-import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '../io/save-node.js';
 import { join } from 'node:path';
@@ -14,10 +13,10 @@ import { FileTokens } from '../train/data-node.js';
 import { saveTrainingCheckpoint, loadModelDir, loadTrainerState, MODEL_FILE, prepareCheckpointDir, recoverCheckpoint } from '../train/checkpoint-node.js';
 import { lockRunDir } from '../train/lock-node.js';
 import { ConfigError, makeConfig, type GPTConfig } from '../model/config.js';
-import { constants as osConstants } from 'node:os';
 import { tokenizerFromJSON } from '../tokenizer/json.js';
 import type { Tokenizer } from '../tokenizer/types.js';
-import { num, usageErrors, UsageError } from './args.js';
+import { command, num, parse, stdio, UsageError, type Options, type Values } from './args.js';
+import { stopOnSignals } from './signals.js';
 import { makeTokenizer, readCorpus } from './corpus.js';
 import { lossCurveSvg, type LossPoint } from './loss-svg.js';
 import { Progress, reportMode } from './progress.js';
@@ -39,8 +38,8 @@ const OPTIONS = {
   'grad-accum': { type: 'string' }, 'eval-interval': { type: 'string' }, 'eval-iters': { type: 'string' },
   'val-fraction': { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string', default: 'auto' },
   threads: { type: 'string' }, out: { type: 'string', default: 'runs/latest' }, resume: { type: 'boolean', default: false }, force: { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
-} as const;
+  json: { type: 'boolean', default: false },
+} satisfies Options;
 
 const HELP = `usage: glassgpt train --data FILE|brown|TOKENS.bin [options]
   --data                   a UTF-8 text file, "brown" (the Brown corpus), or a uint16 token file
@@ -57,19 +56,14 @@ const HELP = `usage: glassgpt train --data FILE|brown|TOKENS.bin [options]
   --json                   one JSON object per line on stdout`;
 
 export async function trainCommand(argv: string[]): Promise<number> {
-  let values: ReturnType<typeof parse>;
-  const parse = () => parseArgs({ args: argv, options: OPTIONS, strict: true }).values;
-  try {
-    values = usageErrors(parse);
-    if (values.help) { console.log(HELP); return 0; }
-    return await train(values);
-  } catch (e) {
-    if (e instanceof UsageError) { console.error(`glassgpt train: ${e.message}\n\n${HELP}`); return 2; }
-    throw e;
-  }
+  return command('train', HELP, stdio, async () => {
+    const v = parse(argv, OPTIONS);
+    if (!v) { console.log(HELP); return 0; }
+    return train(v);
+  });
 }
 
-async function train(v: Record<string, string | boolean | undefined>): Promise<number> {
+async function train(v: Values): Promise<number> {
   if (!v.data) throw new UsageError('--data is required (a text file, or "brown" for the Brown corpus)');
   const preset = v.preset === undefined ? { model: {}, train: {} } : PRESETS[v.preset as string];
   if (!preset) throw new UsageError(`--preset: unknown preset "${v.preset}" (known: ${Object.keys(PRESETS).join(', ')})`);
@@ -115,7 +109,7 @@ async function train(v: Record<string, string | boolean | undefined>): Promise<n
 
 interface Plan { modelOpts: Partial<GPTConfig>; trainOpts: Partial<TrainerOptions> & { steps: number }; valFraction: number; backendName: CliBackend }
 
-async function trainLocked(v: Record<string, string | boolean | undefined>, out: string, plan: Plan): Promise<number> {
+async function trainLocked(v: Values, out: string, plan: Plan): Promise<number> {
   const { modelOpts, trainOpts, valFraction, backendName } = plan;
   const existing = await recoverCheckpoint(out, { discardPending: Boolean(v.force) });
   if (!v.resume && !v.force && (existing.step !== null || existsSync(join(out, MODEL_FILE)))) {
@@ -157,11 +151,7 @@ async function trainLocked(v: Record<string, string | boolean | undefined>, out:
 
   const tokJSON = JSON.stringify(tokenizer.toJSON());
   const curve: LossPoint[] = [], valCurve: LossPoint[] = [];
-  // Ctrl-C, `timeout`/`docker stop` (SIGTERM) and a closed terminal (SIGHUP) all stop after the
-  // current step and save; the exit code is the shell's 128 + signal number (130, 143, 129)
-  let caught: NodeJS.Signals | null = null;
-  const stop = (s: NodeJS.Signals) => { caught ??= s; trainer.stop(); process.stderr.write(`${s}: stopping after this step and saving the checkpoint\n`); }; // stderr even with --json
-  for (const s of SIGNALS) process.once(s, stop);
+  const signals = stopOnSignals(() => trainer.stop()); // the loop ends after this step and saves below
   try {
     for await (const ev of trainer.run()) {
       progress.event(ev);
@@ -177,10 +167,8 @@ async function trainLocked(v: Record<string, string | boolean | undefined>, out:
       }
     }
   } finally {
-    for (const s of SIGNALS) process.off(s, stop);
+    signals.dispose();
     backend.dispose(); // ends the kernel threads (they never hold the process, but they hold memory)
   }
-  return caught ? 128 + osConstants.signals[caught] : 0;
+  return signals.exitCode();
 }
-
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

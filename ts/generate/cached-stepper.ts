@@ -1,6 +1,6 @@
 // The stepper with a KV cache (HF's past_key_values, llm.c's inference loop): prefill the window
 // once, then each step feeds one token per sequence at position pos and reads the cache. The
-// model's own forward runs both phases (GPT.forward with { cache, pos }), so there is one copy of
+// model's decode runs both phases (GPT.decode with the cache and a position), so there is one copy of
 // the block structure; when the window slides, the kept tokens are prefilled again from 0.
 
 import type { GPT } from '../model/gpt.js';
@@ -42,7 +42,7 @@ export class CachedStepper extends WindowedStepper {
   private logitsOf(rows: number[][], pos: number): Float32Array[] {
     const cache = this.cache!;
     return this.run(() => {
-      const { logits } = this.model.forward(rows, undefined, { cache, pos }); // (B, 1, V)
+      const { logits } = this.model.decode(rows, cache, pos); // (B, 1, V)
       const V = logits.shape[2], all = this.model.backend.read(logits.data) as Float32Array;
       return Array.from({ length: rows.length }, (_, b) => all.subarray(b * V, (b + 1) * V));
     });

@@ -51,7 +51,7 @@ export class KVCache implements KVCacheBuffers {
     });
     for (const bufs of [this.k, this.v]) {
       for (const buf of bufs) {
-        rows.forEach((r, j) => { if (r !== j) be.scale(be.slice(buf, j * n, n), be.slice(buf, r * n, n), 1, n); }); // ×1: exact copy
+        rows.forEach((r, j) => { if (r !== j) be.copy(be.slice(buf, j * n, n), be.slice(buf, r * n, n), n); });
       }
     }
     this.batch = rows.length;

@@ -5,7 +5,6 @@
 
 import type { GPT } from '../model/gpt.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { layernorm, linearT } from '../tensor/ops.js';
 import { inspectRun, promptIds } from './run.js';
 import { softmaxTop, type TokenProb } from './softmax.js';
 
@@ -52,9 +51,5 @@ export interface LensLayer {
 export function logitLens(model: GPT, ids: readonly number[], topN = 5): LensLayer[] {
   checkN(topN, 'logitLens');
   const x = promptIds(model, ids, 'logitLens ids');
-  const bias = model.config.bias;
-  return inspectRun(model, () => model.forward([x]).residuals.map((r, layer) => {
-    const h = layernorm(r, model.p('ln_f.weight'), bias ? model.p('ln_f.bias') : null); // (1, T, C)
-    return { layer, positions: rows(linearT(h, model.p('wte.weight')), x, topN) }; // (1, T, V)
-  }));
+  return inspectRun(model, () => model.forward([x]).residuals.map((r, layer) => ({ layer, positions: rows(model.unembed(r), x, topN) })));
 }

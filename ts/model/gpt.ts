@@ -43,13 +43,15 @@ export interface KVCacheBuffers {
   readonly maxT: number;
 }
 
-/** Incremental decoding (HF's past_key_values): the K and V of `ids` are written into `cache` at
- *  positions pos, pos+1, …; attention reads the cache; only the last position's logits are
- *  computed ([B, 1, V]). pos = 0 prefills; after that one token per sequence at a time. */
-export interface CacheOptions {
-  cache: KVCacheBuffers;
-  pos: number;
+/** What GPT.decode returns: the next-token logits of each sequence and the attention maps. */
+export interface DecodeOutput {
+  /** [B, 1, vocabSize]: the last position's logits only. */
+  logits: Tensor;
+  /** Per layer: [B, nHead, T, T] for a prefill, [B, nHead, 1, pos + 1] for one token. */
+  att: Tensor[];
 }
+
+interface CacheAt { cache: KVCacheBuffers; pos: number }
 
 export class GPT {
   readonly config: GPTConfig;
@@ -115,40 +117,50 @@ export class GPT {
     this.params.free();
   }
 
-  /** Logits for ids [B, T]; with targets [B, T] (ignore index −100) also the mean loss.
-   *  Call inside backend.scope(): everything allocated here is a step's activation.
-   *  With a KV cache (generation, under noGrad) the logits are the last position's, [B, 1, V]. */
-  forward(ids: TokenBatch, targets?: TokenBatch, kv?: CacheOptions): GPTOutput {
+  /** Logits for ids [B, T] at every position; with targets [B, T] (ignore index −100) also the
+   *  mean loss. Call inside backend.scope(): everything allocated here is a step's activation. */
+  forward(ids: TokenBatch, targets?: TokenBatch): GPTOutput {
     const idx = this.batch(ids, 'ids', false);
     const [B, T] = idx.shape;
     const tgt = targets === undefined ? null : this.batch(targets, 'targets', true);
     if (tgt && (tgt.shape[0] !== B || tgt.shape[1] !== T)) {
       throw new ShapeError(`GPT.forward: targets [${tgt.shape.join(', ')}] do not match ids [${B}, ${T}]`);
     }
-    if (kv && tgt) throw new ShapeError('GPT.forward: no targets with a KV cache (it is for generation)');
-    const { hidden, att, residuals } = this.run(idx, kv);
-    const last = kv ? this.lastPositions(hidden) : hidden; // (B, 1, C) when decoding
-    const logits = this.half?.linear('wte.weight', last, null) ?? linearT(last, this.p('wte.weight')); // (B, T, V): the head tied to wte
+    const { hidden, att, residuals } = this.run(idx);
+    const logits = this.head(hidden); // (B, T, V)
     const loss = tgt ? crossEntropy(logits, tgt, IGNORE_INDEX) : null;
     return { logits, loss, att, hidden, residuals };
   }
 
+  /** Incremental decoding (HF's past_key_values, llm.c's inference loop), under noGrad: the K and
+   *  V of `ids` [B, T] are written into `cache` at positions pos, pos+1, …, attention reads the
+   *  cache, and only the last position's logits are computed. pos = 0 prefills a window of T
+   *  tokens; after that, one token per sequence at a time (T = 1, pos = tokens cached so far). */
+  decode(ids: TokenBatch, cache: KVCacheBuffers, pos: number): DecodeOutput {
+    const { hidden, att } = this.run(this.batch(ids, 'ids', false), { cache, pos });
+    return { logits: this.head(this.lastPositions(hidden)), att }; // (B, 1, V)
+  }
+
   /** The final hidden state [B, T, C] after ln_f, without the LM head (InstructGPT's reward
-   *  model puts a scalar head here instead), and the attention maps. forward() uses it. */
-  features(ids: TokenBatch, kv?: CacheOptions): { hidden: Tensor; att: Tensor[]; residuals: Tensor[] } {
-    return this.run(this.batch(ids, 'ids', false), kv);
+   *  model puts a scalar head here instead), and the attention maps. */
+  features(ids: TokenBatch): { hidden: Tensor; att: Tensor[]; residuals: Tensor[] } {
+    return this.run(this.batch(ids, 'ids', false));
+  }
+
+  /** The LM head, tied to wte: x [B, T, C] → logits [B, T, V] (through wte's bf16 copy when set). */
+  private head(x: Tensor): Tensor {
+    return this.half?.linear('wte.weight', x, null) ?? linearT(x, this.p('wte.weight'));
   }
 
   /** The blocks on ids already checked against the vocabulary (idx [B, T], i32). */
-  private run(idx: Tensor, kv?: CacheOptions): { hidden: Tensor; att: Tensor[]; residuals: Tensor[] } {
-    const { blockSize, nHead, nLayer, bias } = this.config;
+  private run(idx: Tensor, kv?: CacheAt): { hidden: Tensor; att: Tensor[]; residuals: Tensor[] } {
+    const { blockSize, nHead, nLayer } = this.config;
     const be = this.backend;
     const [B, T] = idx.shape;
     if (T > blockSize) throw new ShapeError(`GPT.forward: sequence length ${T} exceeds blockSize ${blockSize}`);
     const start = kv ? this.checkCache(kv, B, T) : 0;
     const pos = new Int32Array(B * T);
     for (let i = 0; i < B * T; i++) pos[i] = start + (i % T); // position of each token, repeated per sequence
-    const b = (name: string) => (bias ? this.p(name) : null);
 
     let x = add(embedding(this.p('wte.weight'), idx), embedding(this.p('wpe.weight'), Tensor.ints(be, pos, [B, T]))); // (B, T, C)
     x = this.drop(x);
@@ -156,16 +168,27 @@ export class GPT {
     for (let l = 0; l < nLayer; l++) {
       const h = `h.${l}`;
       // x = x + attn(ln_1(x))
-      const qkv = this.linear(layernorm(x, this.p(`${h}.ln_1.weight`), b(`${h}.ln_1.bias`)), `${h}.attn.c_attn`); // (B, T, 3C)
+      const qkv = this.linear(this.norm(x, `${h}.ln_1`), `${h}.attn.c_attn`); // (B, T, 3C)
       const a = kv ? this.cachedAttention(qkv, kv, l) : attention(qkv, nHead); // out (B, T, C), att (B, nh, T, T|L)
       att.push(a.att);
       x = add(x, this.drop(this.linear(a.out, `${h}.attn.c_proj`)));
       // x = x + mlp(ln_2(x))
-      const hid = gelu(this.linear(layernorm(x, this.p(`${h}.ln_2.weight`), b(`${h}.ln_2.bias`)), `${h}.mlp.c_fc`)); // (B, T, 4C)
+      const hid = gelu(this.linear(this.norm(x, `${h}.ln_2`), `${h}.mlp.c_fc`)); // (B, T, 4C)
       x = add(x, this.drop(this.linear(hid, `${h}.mlp.c_proj`)));
       residuals.push(x);
     }
-    return { hidden: layernorm(x, this.p('ln_f.weight'), b('ln_f.bias')), att, residuals }; // (B, T, C)
+    return { hidden: this.norm(x, 'ln_f'), att, residuals }; // (B, T, C)
+  }
+
+  /** What the model makes of a residual stream x [B, T, C] (after any block): ln_f, then the LM
+   *  head. forward() does this to the last block's output; the logit lens to every block's. */
+  unembed(x: Tensor): Tensor {
+    return this.head(this.norm(x, 'ln_f'));
+  }
+
+  /** The LayerNorm called `prefix` (ln_1, ln_2, ln_f): its weight, and its bias when the model has biases. */
+  private norm(x: Tensor, prefix: string): Tensor {
+    return layernorm(x, this.p(`${prefix}.weight`), this.config.bias ? this.p(`${prefix}.bias`) : null);
   }
 
   /** x · W + b of the Linear (Conv1D) called `prefix`: through its bf16 copy when decoding
@@ -176,24 +199,24 @@ export class GPT {
   }
 
   /** The cache's start position, after checking that it fits this call. */
-  private checkCache(kv: CacheOptions, B: number, T: number): number {
+  private checkCache(kv: CacheAt, B: number, T: number): number {
     const { cache, pos } = kv;
-    if (isGradEnabled()) throw new ShapeError('GPT.forward: the KV cache is for inference; call it under noGrad()');
+    if (isGradEnabled()) throw new ShapeError('GPT.decode: the KV cache is for inference; call it under noGrad()');
     if (cache.k.length !== this.config.nLayer || cache.v.length !== this.config.nLayer) {
-      throw new ShapeError(`GPT.forward: the KV cache has ${cache.k.length} layers, the model ${this.config.nLayer}`);
+      throw new ShapeError(`GPT.decode: the KV cache has ${cache.k.length} layers, the model ${this.config.nLayer}`);
     }
     if (!Number.isInteger(pos) || pos < 0 || pos + T > cache.maxT) {
-      throw new RangeError(`GPT.forward: positions ${pos}…${pos + T - 1} exceed the cache (maxT ${cache.maxT})`);
+      throw new RangeError(`GPT.decode: positions ${pos}…${pos + T - 1} exceed the cache (maxT ${cache.maxT})`);
     }
-    if (pos > 0 && T !== 1) throw new ShapeError(`GPT.forward: a prefill of ${T} tokens must start at pos 0 (after it, one token per sequence), got pos ${pos}`);
-    if (cache.k[0].length < B * cache.maxT * this.config.nEmbd) throw new ShapeError(`GPT.forward: the KV cache holds fewer than ${B} sequences`);
+    if (pos > 0 && T !== 1) throw new ShapeError(`GPT.decode: a prefill of ${T} tokens must start at pos 0 (after it, one token per sequence), got pos ${pos}`);
+    if (cache.k[0].length < B * cache.maxT * this.config.nEmbd) throw new ShapeError(`GPT.decode: the KV cache holds fewer than ${B} sequences`);
     return pos;
   }
 
   /** Attention of layer l through the cache: write this call's K and V, then either the usual
    *  causal attention (the prefill: the cache holds exactly these tokens) or one query per
    *  sequence against the L = pos + 1 cached positions. */
-  private cachedAttention(qkv: Tensor, { cache, pos }: CacheOptions, l: number): { out: Tensor; att: Tensor } {
+  private cachedAttention(qkv: Tensor, { cache, pos }: CacheAt, l: number): { out: Tensor; att: Tensor } {
     const be = this.backend, { nHead: H, nEmbd: C } = this.config;
     const [B, T] = qkv.shape;
     be.kvCacheWrite(cache.k[l], cache.v[l], qkv.data, B, T, C, H, pos, cache.maxT);

@@ -14,7 +14,7 @@
 //   });
 //   const bytes = saveCheckpoint(model, { tokenizer: tokenizerJson }); // loads in PyTorch too
 
-export { GPT, type GPTOutput, type TokenBatch, type KVCacheBuffers, type CacheOptions } from './gpt.js';
+export { GPT, type GPTOutput, type TokenBatch, type KVCacheBuffers, type DecodeOutput } from './gpt.js';
 export { makeConfig, parameterSpecs, DEFAULT_CONFIG, ConfigError, type GPTConfig } from './config.js';
 export { initGPT2 } from './init.js';
 export { checkModelFits, checkTrainingFits, parameterElements, activationBytes, HEAP_LIMIT_BYTES, BUFFER_LIMIT_BYTES } from './limits.js';

@@ -61,10 +61,11 @@ export abstract class TrainLoop<S extends { step: number }, V = never, D = objec
     yield { type: 'done', step: this.step, stopped: this.step < until, ...this.summary() };
   }
 
-  /** Optimizer moments, step, RNG and dropout counter as safetensors bytes. */
-  saveState(): Uint8Array {
+  /** Optimizer moments, step, RNG and dropout counter as safetensors bytes; `metadata` rides
+   *  in the header (e.g. a save_id pairing the file with its weights). */
+  saveState(metadata: Record<string, string> = {}): Uint8Array {
     const s = this.state();
-    return writeTrainState(s.model, s.optimizers, { step: this.step, rng: s.rng.getState() }, s.extra);
+    return writeTrainState(s.model, s.optimizers, { step: this.step, rng: s.rng.getState() }, s.extra, metadata);
   }
 
   /** Restores what saveState wrote; the weights must already be the matching ones. */

@@ -16,6 +16,13 @@ export const NEXT = '.next';
 /** The step in a complete safetensors file's metadata, or null when the file is missing, torn
  *  (shorter than its header says) or has no step: such a file is never recovered to. */
 export function peekStep(path: string): number | null {
+  const step = Number(peekMetadata(path)?.step);
+  return Number.isSafeInteger(step) && step >= 0 ? step : null;
+}
+
+/** A complete safetensors file's metadata, read from its header alone; null when the file is
+ *  missing or torn. */
+export function peekMetadata(path: string): Record<string, string> | null {
   let fd: number;
   try { fd = openSync(path, 'r'); } catch { return null; }
   try {
@@ -30,8 +37,8 @@ export function peekStep(path: string): number | null {
     let end = 0;
     for (const [k, v] of Object.entries(h)) if (k !== '__metadata__') end = Math.max(end, v?.data_offsets?.[1] ?? 0);
     if (8 + headerLen + end !== size) return null; // torn or padded: not a file a save completed
-    const step = Number(h.__metadata__?.step);
-    return Number.isSafeInteger(step) && step >= 0 ? step : null;
+    const meta = h.__metadata__;
+    return meta && typeof meta === 'object' ? (meta as Record<string, string>) : {};
   } catch {
     return null;
   } finally {

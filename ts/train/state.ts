@@ -46,7 +46,9 @@ function named(opts: readonly AdamW[]): [string, AdamW, number, Tensor][] {
   return out;
 }
 
-export function writeTrainState(model: GPT, opts: readonly AdamW[], c: TrainCounters, extra: Record<string, string> = {}): Uint8Array {
+/** `extra` comes back from readTrainState (a trainer's own counters); `metadata` is for whoever
+ *  reads the file's header (e.g. the save_id that pairs it with its weights). */
+export function writeTrainState(model: GPT, opts: readonly AdamW[], c: TrainCounters, extra: Record<string, string> = {}, metadata: Record<string, string> = {}): Uint8Array {
   const be = model.backend;
   const tensors: [string, { shape: readonly number[]; data: Float32Array }][] = [];
   for (const [name, opt, off, t] of named(opts)) {
@@ -56,7 +58,7 @@ export function writeTrainState(model: GPT, opts: readonly AdamW[], c: TrainCoun
   for (const [name, t] of tensors) checkMoment(name, t.data, 'not saving');
   const more = Object.fromEntries(Object.entries(extra).map(([k, v]) => [`extra.${k}`, v]));
   return writeSafetensors(tensors, {
-    kind: 'glassgpt-train-state', step: String(c.step), adam_t: String(opts[0].t), rng: String(c.rng),
+    ...metadata, kind: 'glassgpt-train-state', step: String(c.step), adam_t: String(opts[0].t), rng: String(c.rng),
     dropout_seed: String(model.dropoutState.seed), dropout_calls: String(model.dropoutState.calls),
     adamw: JSON.stringify(opts[0].opts), ...more,
   });

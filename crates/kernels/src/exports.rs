@@ -143,6 +143,8 @@ use crate::ffi::*;
     let n = u(n);
     if out as P == a { elementwise::scale_in_place(w(out, n), alpha) } else { elementwise::scale(w(out, n), r(a, n), alpha, n) }
 }
+// memmove: the ranges may overlap (a KV cache compacting its rows in place)
+#[no_mangle] pub unsafe extern "C" fn copy(out: PM, a: P, n: i32) { std::ptr::copy(a, out, u(n)) }
 #[no_mangle] pub unsafe extern "C" fn fill(out: PM, value: f32, n: i32) { let n = u(n); elementwise::fill(w(out, n), value, n) }
 #[no_mangle] pub unsafe extern "C" fn dropout_forward(out: PM, mask: PM, inp: P, n: i32, p: f32, seed: u32) {
     let n = u(n);

@@ -17,6 +17,11 @@ export function scale(out: Float32Array, a: Float32Array, alpha: number, n: numb
   const s = Math.fround(alpha); // the f32 the wasm twin receives, so both round one product
   for (let i = 0; i < n; i++) out[i] = s * a[i];
 }
+/** TypedArray.set copies as if through a temporary, so overlapping views are safe. */
+export function copy(out: Float32Array, a: Float32Array, n: number): void {
+  out.set(a.subarray(0, n));
+}
+
 export function fill(out: Float32Array | Int32Array, value: number, n: number): void {
   out.fill(value, 0, n);
 }

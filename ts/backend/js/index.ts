@@ -12,7 +12,7 @@ import { crossEntropyForward, crossEntropyBackward } from './loss.js';
 import { embeddingForward, embeddingBackward } from './embedding.js';
 import { adamw } from './optim.js';
 import { matvecBf16, toBf16 } from './bf16.js';
-import { add, axpy, mul, mulAccumulate, scale, fill, dropoutForward, sumSquares } from './elementwise.js';
+import { add, axpy, mul, mulAccumulate, scale, copy, fill, dropoutForward, sumSquares } from './elementwise.js';
 
 type Arr = Float32Array | Int32Array;
 interface JsBuf extends RawBuf { data: Arr }
@@ -28,7 +28,7 @@ export const jsKernels = {
   matmul, sumRows, packMatrix, matmulPacked, attentionForward, attentionBackward, kvCacheWrite, attentionDecode,
   layernormForward, layernormBackward, geluForward, geluBackward, softmaxForward,
   logSoftmaxForward, crossEntropyForward, crossEntropyBackward, embeddingForward,
-  embeddingBackward, adamw, add, axpy, mul, mulAccumulate, scale, fill, dropoutForward, sumSquares,
+  embeddingBackward, adamw, add, axpy, mul, mulAccumulate, scale, copy, fill, dropoutForward, sumSquares,
 } satisfies Kernels<Arr>;
 
 export class JsBackend extends KernelBackend<Arr> {

@@ -90,7 +90,7 @@ const KERNEL_NAMES = ['matmul', 'sumRows', 'toBf16', 'matvecBf16', 'packMatrix',
   'attentionDecode', 'layernormForward', 'layernormBackward', 'geluForward', 'geluBackward',
   'softmaxForward', 'logSoftmaxForward', 'crossEntropyForward', 'crossEntropyBackward',
   'embeddingForward', 'embeddingBackward', 'adamw', 'add', 'axpy', 'mul', 'mulAccumulate', 'scale',
-  'fill', 'dropoutForward', 'sumSquares'] as const satisfies readonly (keyof Kernels<number>)[];
+  'copy', 'fill', 'dropoutForward', 'sumSquares'] as const satisfies readonly (keyof Kernels<number>)[];
 
 export interface WasmThreadOptions {
   /** Threads for the `threads` variant (the calling thread included); default 1. */

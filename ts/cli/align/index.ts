@@ -5,4 +5,4 @@ export { rewardCommand } from './reward.js';
 export { rlhfCommand } from './rlhf.js';
 export { dpoCommand } from './dpo.js';
 export { labelCommand } from './label.js';
-export type { CliIO } from './common.js';
+export type { CliIO } from '../args.js';

