@@ -45,6 +45,15 @@ const GRID: Trial[] = [
   { algo: 'dpo', with: { beta: 1, variant: 'ipo', ptxCoef: 0.3, ptxData: 'pretrain' } },
   { algo: 'dpo', with: { beta: 1, variant: 'ipo', ptxCoef: 1, ptxData: 'pretrain' } },
   { algo: 'dpo', with: { beta: 1.5, variant: 'ipo', ptxCoef: 0.5, ptxData: 'pretrain' } },
+  // round 3: around the best of round 2
+  { algo: 'ppo', with: { klTarget: 4, klHorizon: 16, ptxCoef: 2, ptxData: 'both' } },
+  { algo: 'ppo', with: { klTarget: 3, klHorizon: 16, ptxCoef: 3, ptxData: 'both' } },
+  { algo: 'grpo', with: { ptxCoef: 0.5, ptxData: 'both' } },
+  { algo: 'grpo', with: { ptxCoef: 0.7, ptxData: 'both' } },
+  { algo: 'grpo', with: { klTarget: 2, klHorizon: 32, ptxCoef: 0.5, ptxData: 'both' } },
+  { algo: 'dpo', with: { beta: 1, variant: 'ipo', ptxCoef: 0.3, ptxData: 'both' } },
+  { algo: 'dpo', with: { beta: 0.7, variant: 'ipo', ptxCoef: 0.5, ptxData: 'both' } },
+  { algo: 'dpo', with: { beta: 0.5, variant: 'sigmoid', ptxCoef: 0.5, ptxData: 'both' } },
 ];
 
 const { values: args } = parseArgs({ options: {

@@ -52,9 +52,9 @@ export async function dpoCommand(argv: string[], io: CliIO = stdio): Promise<num
       signals.dispose();
     }
     const after = val.length ? preferenceMargin(policy, tokenizer, val) : null;
-    await savePolicyDir(out, policy, tokenizer, null, { stage: 'dpo', step: String(tr.step), beta: String(beta), variant }, tr);
+    await savePolicyDir(out, policy, tokenizer, null, { stage: 'dpo', step: String(tr.step), beta: String(tr.beta), variant: tr.variant }, tr);
     const stopped = tr.step < steps;
-    rep.result({ type: 'done', steps: tr.step, stopped, beta, variant, pairs: pairs.length, valMarginBefore: before?.margin ?? null, valMarginAfter: after?.margin ?? null, out },
+    rep.result({ type: 'done', steps: tr.step, stopped, beta: tr.beta, variant: tr.variant, pairs: pairs.length, valMarginBefore: before?.margin ?? null, valMarginAfter: after?.margin ?? null, out },
       `saved ${out} (${stopped ? `stopped at step ${tr.step} of ${steps}; --resume continues` : `${steps} steps`} on ${pairs.length} comparisons${before && after ? `; held-out margin ${before.margin.toFixed(2)} → ${after.margin.toFixed(2)}` : ''})`);
     tr.free(); policy.free(); reference.free();
     return signals.exitCode();
