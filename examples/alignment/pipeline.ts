@@ -115,16 +115,27 @@ export async function prepare(be: Backend, q: number, log: Log, o: PrepareOption
 export type PtxData = 'sft' | 'pretrain' | 'both';
 
 /** The knobs of each method (what sweep.ts varies). */
-export interface RLSettings { iterations: number; lr: number; klCoef: number; klTarget: number | null; klHorizon: number; ptxCoef: number; ptxData: PtxData }
+export interface RLSettings { iterations: number; lr: number; klCoef: number; klTarget: number | null; klHorizon: number; klCoefMin: number; ptxCoef: number; ptxData: PtxData }
 export interface DPOSettings { steps: number; lr: number; beta: number; variant: DPOVariant; ptxCoef: number; ptxData: PtxData }
 export interface Settings { ppo: RLSettings; grpo: RLSettings; dpo: DPOSettings }
 
-/** The settings of the committed report (chosen with sweep.ts; benches/results/alignment.md). */
+/** The settings of the committed report, chosen with sweep.ts (benches/results/alignment-sweep.md):
+ *  PPO-ptx with γ 2 on the SFT set and the pre-training text and the KL held at 2 nats (β floored
+ *  at its start, gain 2 per iteration); GRPO likewise with γ 0.5 and 1 nat; DPO with the IPO loss
+ *  at β 0.7 (margin target 0.71 nats per token) and γ 0.5. The reward model and DPO see a
+ *  stuttered copy of each prompt's best sample as a rejected response (PrepareOptions). */
 export const SETTINGS: Settings = {
-  ppo: { iterations: 30, lr: 2e-4, klCoef: 0.1, klTarget: 3, klHorizon: 2000, ptxCoef: 0, ptxData: 'sft' },
-  grpo: { iterations: 30, lr: 2e-4, klCoef: 0.04, klTarget: null, klHorizon: 10000, ptxCoef: 0, ptxData: 'sft' },
+  ppo: { iterations: 30, lr: 2e-4, klCoef: 0.1, klTarget: 2, klHorizon: 8, klCoefMin: 0.1, ptxCoef: 2, ptxData: 'both' },
+  grpo: { iterations: 30, lr: 3e-4, klCoef: 0.04, klTarget: 1, klHorizon: 16, klCoefMin: 0.04, ptxCoef: 0.5, ptxData: 'both' },
+  dpo: { steps: 120, lr: 4e-4, beta: 0.7, variant: 'ipo', ptxCoef: 0.5, ptxData: 'both' },
+};
+/** Issue 7's settings (what the sweep starts from). */
+export const ISSUE_7: Settings = {
+  ppo: { iterations: 30, lr: 2e-4, klCoef: 0.1, klTarget: 3, klHorizon: 2000, klCoefMin: 0, ptxCoef: 0, ptxData: 'sft' },
+  grpo: { iterations: 30, lr: 2e-4, klCoef: 0.04, klTarget: null, klHorizon: 10000, klCoefMin: 0, ptxCoef: 0, ptxData: 'sft' },
   dpo: { steps: 120, lr: 2e-4, beta: 0.1, variant: 'sigmoid', ptxCoef: 0, ptxData: 'sft' },
 };
+export const REPETITION_NEGATIVES = true; // the PrepareOptions of the committed report
 
 export interface CurvePoint { step: number; reward: number; judge: number; kl: number; klCoef: number; entropy: number; repetition: number; clipFrac: number; ptxLoss: number }
 export interface DPOPoint { step: number; loss: number; heldOutMargin: number; heldOutAccuracy: number }
@@ -155,7 +166,7 @@ export async function align(p: Prepared, algo: 'ppo' | 'grpo' | 'dpo', s: Settin
     dpoMargin = { before, after: preferenceMargin(policy, p.tok, p.prefHeld).margin };
   } else {
     const r = s[algo], iters = n(r.iterations);
-    const common = { iterations: iters, lr: r.lr, klCoef: r.klCoef, klTarget: r.klTarget, klHorizon: r.klHorizon, ptx: ptx(r.ptxCoef, r.ptxData), seed: 7, judge };
+    const common = { iterations: iters, lr: r.lr, klCoef: r.klCoef, klTarget: r.klTarget, klHorizon: r.klHorizon, klCoefMin: r.klCoefMin, ptx: ptx(r.ptxCoef, r.ptxData), seed: 7, judge };
     const tr = algo === 'ppo'
       ? new PPOTrainer(policy, p.sft, p.rm, p.tok, RL_PROMPTS, { ...common, promptsPerIteration: 16, epochs: 4, minibatchSize: 8 })
       : new GRPOTrainer(policy, p.sft, p.rm, p.tok, RL_PROMPTS, { ...common, promptsPerIteration: 4, groupSize: 8, epochs: 2 });

@@ -14,7 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createBackend } from '../../ts/backend/index.js';
-import { align, prepare, SETTINGS, type Aligned, type Measured } from './pipeline.js';
+import { align, prepare, REPETITION_NEGATIVES, SETTINGS, type Aligned, type Measured } from './pipeline.js';
 import { markdown } from './report.js';
 
 const { values: args } = parseArgs({ options: { backend: { type: 'string', default: 'auto' }, quick: { type: 'boolean' }, write: { type: 'boolean' }, json: { type: 'boolean' } }, strict: true });
@@ -23,7 +23,7 @@ const be = await createBackend(args.backend as 'auto' | 'js' | 'wasm');
 const t0 = performance.now();
 const log = (s: string) => (args.json ? console.error : console.log)(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${s}`);
 
-const p = await prepare(be, q, log, { repetitionNegatives: false });
+const p = await prepare(be, q, log, { repetitionNegatives: REPETITION_NEGATIVES });
 const after: Record<'ppo' | 'grpo' | 'dpo', Aligned> = {
   ppo: await align(p, 'ppo', SETTINGS, q, log),
   grpo: await align(p, 'grpo', SETTINGS, q, log),

@@ -108,6 +108,18 @@ describe('advantages', () => {
     expect(() => new KLController(-1)).toThrow(/β must be/);
     expect(() => new KLController(0.1, 0)).toThrow(/target must be/);
     expect(() => new KLController(0.1, 2, 0)).toThrow(/horizon must be/);
+    expect(() => new KLController(0.1, 2, 16, 0.2)).toThrow(/floor must be in \[0, β = 0.1\]/);
+  });
+
+  it('the floor stops β winding down while the KL is below target, and nothing else', () => {
+    const floored = new KLController(0.1, 3, 16, 0.1), free = new KLController(0.1, 3, 16);
+    for (let i = 0; i < 5; i++) { floored.update(0, 16); free.update(0, 16); } // the policy has not moved yet
+    expect(floored.value).toBe(0.1);
+    expect(free.value).toBeCloseTo(0.1 * 0.8 ** 5, 12);
+    floored.update(6, 16); // now twice the target: +20% from the floor
+    expect(floored.value).toBeCloseTo(0.12, 12);
+    floored.update(3.3, 8); // +10% × 8/16
+    expect(floored.value).toBeCloseTo(0.12 * 1.05, 12);
   });
 
   it('the KL controller holds its target in closed loop', () => {

@@ -55,7 +55,7 @@ export class GRPOTrainer extends TrainLoop<GRPOStats> {
     }
     this.reward = rewardFn(reward);
     this.opt = [new AdamW(policy.params, { ...ADAMW_DEFAULTS, weightDecay: 0 })];
-    this.kl = new KLController(opts.klCoef ?? 0.04, opts.klTarget ?? null, opts.klHorizon ?? 10000);
+    this.kl = new KLController(opts.klCoef ?? 0.04, opts.klTarget ?? null, opts.klHorizon ?? 10000, opts.klCoefMin ?? 0);
     this.ptx = opts.ptx ? new PtxLoss(tokenizer, policy.config.blockSize, opts.ptx) : null;
     this.rng = new Rng(opts.seed ?? 1337);
   }

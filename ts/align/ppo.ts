@@ -61,7 +61,7 @@ export class PPOTrainer extends TrainLoop<PPOStats> {
     this.reward = rewardFn(reward);
     this.valueHead = new ScalarHead(policy.backend, policy.config.nEmbd, { name: 'v_head', bias: true, seed: (opts.seed ?? 1337) + 1 });
     this.opt = [policy.params, this.valueHead.params].map((p) => new AdamW(p, { ...ADAMW_DEFAULTS, weightDecay: 0 }));
-    this.kl = new KLController(opts.klCoef ?? 0.05, opts.klTarget ?? null, opts.klHorizon ?? 10000);
+    this.kl = new KLController(opts.klCoef ?? 0.05, opts.klTarget ?? null, opts.klHorizon ?? 10000, opts.klCoefMin ?? 0);
     this.ptx = opts.ptx ? new PtxLoss(tokenizer, policy.config.blockSize, opts.ptx) : null;
     this.rng = new Rng(opts.seed ?? 1337);
   }

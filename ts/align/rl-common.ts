@@ -17,6 +17,7 @@ export interface RLCommon {
   klCoef?: number; // initial β of the KL penalty (PPO default 0.05, GRPO 0.04, the DeepSeekMath paper's)
   klTarget?: number | null; // adapt β towards this KL per response, in nats (default null: fixed β)
   klHorizon?: number; // the controller's horizon in responses (default 10000; see kl.ts)
+  klCoefMin?: number; // the controller never takes β below this (default 0; see kl.ts on wind-up)
   ptx?: PtxOptions; // PPO-ptx: cross-entropy on earlier data mixed into every update
   seed?: number; // prompt order and sampling (default 1337)
   /** An outside score logged per iteration, e.g. the scripted labeler (not optimised). */

@@ -21,7 +21,7 @@ import { PTX_OPTIONS, PTX_USAGE, ptxFrom } from './ptx.js';
 const USAGE = `usage: glassgpt rlhf --algo ppo|grpo --checkpoint SFT_DIR --reward RM_DIR --prompts F --out DIR
   [--iterations 20] [--prompts-per-iteration 8] [--samples 8 (GRPO group size; PPO: per prompt, default 1)]
   [--max-tokens 16] [--lr 1e-4] [--epochs N] [--kl-coef 0.05 (initial β; GRPO default 0.04)]
-  [--kl-target X (nats per response: adapt β towards it) [--kl-horizon 10000]] ${PTX_USAGE}
+  [--kl-target X (nats per response: adapt β towards it) [--kl-horizon 10000] [--kl-coef-min 0 (β's floor)]] ${PTX_USAGE}
   [--judge afinn] [--resume] [--seed 1337] [--backend auto|js|wasm|wasm-relaxed] [--threads N] [--json]
   prompts: one per line, or JSONL records with a "prompt" field (.jsonl)
   --resume continues the run saved in --out (after Ctrl-C) with the same prompts and options
@@ -33,7 +33,7 @@ export async function rlhfCommand(argv: string[], io: CliIO = stdio): Promise<nu
       ...RUN_OPTIONS, resume: { type: 'boolean' }, algo: { type: 'string' }, checkpoint: { type: 'string' }, reward: { type: 'string' }, prompts: { type: 'string' },
       out: { type: 'string' }, iterations: { type: 'string' }, 'prompts-per-iteration': { type: 'string' }, samples: { type: 'string' },
       'max-tokens': { type: 'string' }, lr: { type: 'string' }, epochs: { type: 'string' }, 'kl-coef': { type: 'string' },
-      'kl-target': { type: 'string' }, 'kl-horizon': { type: 'string' }, ...PTX_OPTIONS, judge: { type: 'string' },
+      'kl-target': { type: 'string' }, 'kl-horizon': { type: 'string' }, 'kl-coef-min': { type: 'string' }, ...PTX_OPTIONS, judge: { type: 'string' },
     }, ['algo', 'checkpoint', 'reward', 'prompts', 'out']);
     if (!v) { io.out(USAGE); return 0; }
     const algo = choice(v, 'algo', ['ppo', 'grpo']);
@@ -44,7 +44,8 @@ export async function rlhfCommand(argv: string[], io: CliIO = stdio): Promise<nu
       iterations, promptsPerIteration: num(v, 'prompts-per-iteration', { int: true, min: 1 }) ?? 8,
       maxTokens: num(v, 'max-tokens', { int: true, min: 1 }) ?? 16, lr: num(v, 'lr', { gt: 0 }) ?? 1e-4,
       seed: num(v, 'seed', { int: true, min: 0 }) ?? 1337,
-      klTarget: num(v, 'kl-target', { gt: 0 }) ?? null, klHorizon: num(v, 'kl-horizon', { gt: 0 }) ?? 10000, ptx: ptxFrom(v),
+      klTarget: num(v, 'kl-target', { gt: 0 }) ?? null, klHorizon: num(v, 'kl-horizon', { gt: 0 }) ?? 10000,
+      klCoefMin: num(v, 'kl-coef-min', { min: 0 }) ?? 0, ptx: ptxFrom(v),
       judge: labeler ? (_: string, r: string) => labeler.sentimentScore(r) : undefined,
     };
     const prompts = promptsFrom(readTextFile(v.prompts as string, 'prompts'), v.prompts as string);
