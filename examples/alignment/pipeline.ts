@@ -39,6 +39,7 @@ export interface Prepared {
   heldOut: Instruction[]; // questions no stage trained on
   prefTrain: PreferencePair[];
   prefHeld: PreferencePair[];
+  repetitionNegatives: boolean; // whether prefTrain and prefHeld hold the stuttered negatives
   steps: { pretrain: number; sft: number; rm: number };
   exactMatch: { pretrained: number; pretrainedPrefix: number; sft: number; sftPrefix: number; sftTrain: number };
   emExamples: { prompt: string; got: string; want: string }[];
@@ -104,7 +105,7 @@ export async function prepare(be: Backend, q: number, log: Log, o: PrepareOption
   const before = { ...await evalPolicy(sft, sft, rm, tok, EVAL_PROMPTS), exactMatch: emSft.rate };
   log(`SFT on held-out prompts: labeler ${before.labeler.toFixed(2)}, reward ${before.reward.toFixed(2)}, repetition ${before.repetition.toFixed(3)}`);
   return {
-    tok, config, base, sft, rm, conversations, pretrain: text.split('\n').filter((l) => l !== ''), heldOut, prefTrain, prefHeld,
+    tok, config, base, sft, rm, conversations, pretrain: text.split('\n').filter((l) => l !== ''), heldOut, prefTrain, prefHeld, repetitionNegatives: o.repetitionNegatives,
     steps: { pretrain: preSteps, sft: sftSteps, rm: rmSteps },
     exactMatch: { pretrained: emPre.rate, pretrainedPrefix: emPre.prefix, sft: emSft.rate, sftPrefix: emSft.prefix, sftTrain: emSftTrain.rate },
     emExamples: emSft.examples, rmAccuracy, before,

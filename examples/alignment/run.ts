@@ -11,7 +11,7 @@
 // The settings are pipeline.ts's SETTINGS (chosen with sweep.ts). About 2 minutes on wasm.
 
 import { writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createBackend } from '../../ts/backend/index.js';
 import { align, prepare, REPETITION_NEGATIVES, SETTINGS, type Aligned, type Measured } from './pipeline.js';
@@ -30,7 +30,7 @@ const after: Record<'ppo' | 'grpo' | 'dpo', Aligned> = {
   dpo: await align(p, 'dpo', SETTINGS, q, log),
 };
 const seconds = (performance.now() - t0) / 1000, cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-const md = markdown({ backend: be.name, cpu, seconds, quick: !!args.quick, prepared: p, settings: SETTINGS, after });
+const md = markdown({ backend: be.name, cpu, load: loadavg()[0], seconds, quick: !!args.quick, prepared: p, settings: SETTINGS, after });
 if (args.write) { await writeFile(new URL('../../benches/results/alignment.md', import.meta.url), md); log('wrote benches/results/alignment.md'); }
 if (args.json) {
   const pick = (m: Measured) => ({ labeler: m.labeler, rmReward: m.reward, kl: m.kl, exactMatch: m.exactMatch, repetition: m.repetition, distinct2: m.distinct2 });
