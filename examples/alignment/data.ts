@@ -90,3 +90,10 @@ export function sftConversations(train: readonly Instruction[]): Conversation[] 
   const moods = SUBJECTS.flatMap((s) => ADJECTIVES.map((a): Conversation => [{ role: 'user', content: `How was the ${s}?` }, { role: 'assistant', content: `The ${s} was ${a}.` }]));
   return [...qa, ...moods];
 }
+
+/** A response with one word said twice ("The match was wonderful." → "The match was was
+ *  wonderful."), the word picked by `rng`. */
+export function stutter(text: string, rng: Rng): string {
+  const ws = text.split(' '), i = Math.floor(rng.uniform() * ws.length), w = ws[i].replace(/[.,!?]+$/, '');
+  return [...ws.slice(0, i), w, ...ws.slice(i)].join(' ');
+}

@@ -64,7 +64,7 @@ const COMMANDS: Record<string, { cmd: (argv: string[], io: CliIO) => Promise<num
     argv: (out) => ['--checkpoint', join(dir, 'base'), '--data', join(dir, 'prefs.jsonl'), '--val-fraction', '0', '--out', out, '--steps', '6', '--batch-size', '2'] },
   ppo: { cmd: rlhfCommand, steps: 4, files: ['model.safetensors', VALUE_HEAD_FILE],
     argv: (out) => ['--algo', 'ppo', '--checkpoint', join(dir, 'base'), '--reward', join(dir, 'rm'), '--prompts', join(dir, 'prompts.txt'), '--out', out,
-      '--iterations', '4', '--prompts-per-iteration', '2', '--max-tokens', '6', '--epochs', '2', '--target-kl', '1'] },
+      '--iterations', '4', '--prompts-per-iteration', '2', '--max-tokens', '6', '--epochs', '2', '--kl-target', '1'] },
   grpo: { cmd: rlhfCommand, steps: 4, files: ['model.safetensors'],
     argv: (out) => ['--algo', 'grpo', '--checkpoint', join(dir, 'base'), '--reward', join(dir, 'rm'), '--prompts', join(dir, 'prompts.txt'), '--out', out,
       '--iterations', '4', '--prompts-per-iteration', '2', '--samples', '2', '--max-tokens', '6'] },

@@ -91,14 +91,24 @@ describe('training commands', () => {
     expect(rm.score([{ prompt: 'How was it?', response: 'It was good.' }])[0]).toBeTypeOf('number');
     rm.free();
 
-    for (const algo of ['ppo', 'grpo']) {
+    // PPO with a fixed β; GRPO holding KL at a target (horizon = its 4 responses: gain 1) with PPO-ptx on the SFT set
+    const extra = { ppo: ['--kl-coef', '0.1'], grpo: ['--kl-coef', '0.1', '--kl-target', '0.5', '--kl-horizon', '4', '--ptx-data', join(dir, 'sft.jsonl'), '--ptx-coef', '0.5'] };
+    for (const algo of ['ppo', 'grpo'] as const) {
       c = capture();
       expect(await rlhfCommand(['--algo', algo, '--checkpoint', join(dir, 'sft'), '--reward', join(dir, 'rm'), '--prompts', join(dir, 'prompts.txt'),
-        '--out', join(dir, algo), '--iterations', '2', '--prompts-per-iteration', '2', '--samples', '2', '--judge', 'afinn', '--json', ...backend], c.io)).toBe(0);
+        '--out', join(dir, algo), '--iterations', '2', '--prompts-per-iteration', '2', '--samples', '2', '--judge', 'afinn', ...extra[algo], '--json', ...backend], c.io)).toBe(0);
       const ev = j(c);
-      expect(ev[0]).toMatchObject({ type: 'iteration', algo, iteration: 1 });
-      for (const k of ['reward', 'kl', 'entropy', 'clipFrac', 'judge']) expect(ev[0][k]).toBeTypeOf('number');
-      if (algo === 'ppo') expect(ev[0].valueLoss).toBeTypeOf('number');
+      expect(ev[0]).toMatchObject({ type: 'iteration', algo, iteration: 1, klCoef: 0.1 });
+      for (const k of ['reward', 'kl', 'entropy', 'clipFrac', 'judge', 'repetition']) expect(ev[0][k]).toBeTypeOf('number');
+      if (algo === 'ppo') {
+        expect(ev[0].valueLoss).toBeTypeOf('number');
+        expect(ev[1].klCoef).toBe(0.1);
+        expect(ev[0].ptxLoss).toBe(0);
+      } else {
+        const e = Math.max(-0.2, Math.min(0.2, (ev[0].kl - 0.5) / 0.5));
+        expect(ev[1].klCoef).toBeCloseTo(0.1 * (1 + e), 12);
+        expect(ev[0].ptxLoss).toBeGreaterThan(0);
+      }
       (await loadChatModel(be, join(dir, algo))).model.free();
     }
 
@@ -106,6 +116,12 @@ describe('training commands', () => {
     expect(await dpoCommand(['--checkpoint', join(dir, 'sft'), '--data', join(dir, 'prefs.jsonl'), '--out', join(dir, 'dpo'), '--steps', '2', '--beta', '0.2', ...backend], c.io)).toBe(0);
     expect(c.out.join('')).toMatch(/2\/2 loss/);
     expect(c.out.join('')).toMatch(/held-out margin/);
+
+    c = capture();
+    expect(await dpoCommand(['--checkpoint', join(dir, 'sft'), '--data', join(dir, 'prefs.jsonl'), '--out', join(dir, 'ipo'), '--steps', '2', '--beta', '1',
+      '--variant', 'ipo', '--ptx-data', join(dir, 'sft.jsonl'), '--json', ...backend], c.io)).toBe(0);
+    expect(j(c)[0].ptxLoss).toBeGreaterThan(0);
+    expect(j(c).at(-1)).toMatchObject({ type: 'done', beta: 1, variant: 'ipo' });
   });
 
   it('bad arguments exit 2 with the usage; bad data exits 1 naming the line', async () => {
@@ -116,6 +132,9 @@ describe('training commands', () => {
       [rlhfCommand, ['--algo', 'reinforce', '--checkpoint', 'x', '--reward', 'r', '--prompts', 'p', '--out', 'o'], /--algo must be ppo or grpo/],
       [rewardCommand, ['fit'], /unknown subcommand "fit"/],
       [dpoCommand, ['--checkpoint', 'x', '--data', 'y', '--out', 'z', '--beta', '0'], /--beta must be a number > 0/],
+      [dpoCommand, ['--checkpoint', 'x', '--data', 'y', '--out', 'z', '--variant', 'kto'], /--variant must be sigmoid or ipo, got "kto"/],
+      [rlhfCommand, ['--algo', 'ppo', '--checkpoint', 'x', '--reward', 'r', '--prompts', 'p', '--out', 'o', '--ptx-coef', '1'], /--ptx-coef needs --ptx-data/],
+      [rlhfCommand, ['--algo', 'grpo', '--checkpoint', 'x', '--reward', 'r', '--prompts', 'p', '--out', 'o', '--kl-target', '0'], /--kl-target must be a number > 0/],
       [labelCommand, ['--checkpoint', 'x', '--prompts', 'p', '--out', 'o', '--samples', '1'], /--samples must be an integer ≥ 2/],
     ];
     for (const [cmd, argv, re] of cases) {

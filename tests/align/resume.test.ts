@@ -37,8 +37,8 @@ const KINDS: Record<string, Make> = {
   sft: (m) => ({ trainer: new SFTTrainer(m, tok, sftData(), { steps: 4, batchSize: 4, lr: 1e-2 }), stores: [m.params] }),
   reward: (m) => { const rm = new RewardModel(m, tok); return { trainer: new RewardTrainer(rm, pairs, { steps: 4, batchSize: 4 }), stores: [m.params, rm.head.params] }; },
   dpo: (m) => ({ trainer: new DPOTrainer(m, reference(), tok, pairs, { steps: 4, batchSize: 4 }), stores: [m.params] }),
-  ppo: (m) => { const t = new PPOTrainer(m, reference(), score, tok, PROMPTS, { iterations: 4, promptsPerIteration: 2, maxTokens: 6, epochs: 2, targetKL: 1 }); return { trainer: t, stores: [m.params, t.valueHead.params] }; },
-  grpo: (m) => ({ trainer: new GRPOTrainer(m, reference(), score, tok, PROMPTS, { iterations: 4, promptsPerIteration: 2, groupSize: 2, maxTokens: 6 }), stores: [m.params] }),
+  ppo: (m) => { const t = new PPOTrainer(m, reference(), score, tok, PROMPTS, { iterations: 4, promptsPerIteration: 2, maxTokens: 6, epochs: 2, klTarget: 1 }); return { trainer: t, stores: [m.params, t.valueHead.params] }; },
+  grpo: (m) => ({ trainer: new GRPOTrainer(m, reference(), score, tok, PROMPTS, { iterations: 4, promptsPerIteration: 2, groupSize: 2, maxTokens: 6, klTarget: 1, ptx: { data: sftData().slice(0, 6), coef: 0.5, batchSize: 2 } }), stores: [m.params] }),
 };
 
 const read = (stores: ParameterStore[]) => stores.map((s) => Float32Array.from(be.read(s.data)));

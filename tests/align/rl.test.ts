@@ -13,7 +13,8 @@ import { RewardTrainer } from '../../ts/align/reward-trainer.js';
 import { copyModel } from '../../ts/align/model-copy.js';
 import { PPOTrainer } from '../../ts/align/ppo.js';
 import { GRPOTrainer } from '../../ts/align/grpo.js';
-import { DPOTrainer, preferenceMargin } from '../../ts/align/dpo.js';
+import { DPOTrainer, preferenceMargin, type DPOVariant } from '../../ts/align/dpo.js';
+import { chatSequence, sequenceLogprobs } from '../../ts/align/logprobs.js';
 import { PROMPTS, sftModel, tok } from './world.js';
 
 const be = (await testBackends()).at(-1)!; // wasm when it loads: the algorithms do not depend on it
@@ -93,5 +94,31 @@ describe(`RLHF on ${be.name}`, () => {
     expect(after.margin).toBeGreaterThan(before.margin + 1);
     expect(await meanJudge(policy, 99)).toBeGreaterThan(await meanJudge(sft, 99) + 0.3);
     dpo.free(); policy.free(); ref.free();
+  });
+
+  it('IPO settles the per-token margin near its target 1/(2β); the sigmoid loss runs past it', async () => {
+    // h = (log π − log π_ref)/|y| per response; the margin is mean over pairs of h_w − h_l
+    const seqs = (side: 'chosen' | 'rejected') => train.map((p) => chatSequence(tok, p.prompt, p[side]));
+    const lengths = (side: 'chosen' | 'rejected') => seqs(side).map((q) => Array.from(q.train).reduce((a, b) => a + b, 0));
+    const h = (m: GPT, side: 'chosen' | 'rejected') => {
+      const lp = sequenceLogprobs(m, tok, seqs(side)), lr = sequenceLogprobs(sft, tok, seqs(side)), n = lengths(side);
+      return lp.map((v, i) => (v - lr[i]) / n[i]);
+    };
+    const margins = (variant: DPOVariant) => { // after 40 and after 80 steps of one run
+      const policy = copyModel(sft).train(), out: number[] = [];
+      const dpo = new DPOTrainer(policy, sft, tok, train, { steps: 80, beta: 1, variant, batchSize: 16, lr: 1e-3, seed: 4 });
+      for (let i = 1; i <= 80; i++) {
+        dpo.trainStep();
+        if (i % 40 === 0) { const w = h(policy, 'chosen'), l = h(policy, 'rejected'); out.push(avg(w.map((x, j) => x - l[j]))); }
+      }
+      dpo.free(); policy.free();
+      return out;
+    };
+    const ipo = margins('ipo'), sig = margins('sigmoid');
+    console.log(`per-token margin after 40, 80 steps (β = 1): IPO ${ipo.map((x) => x.toFixed(3)).join(', ')}; sigmoid ${sig.map((x) => x.toFixed(3)).join(', ')}`);
+    expect(Math.abs(ipo[1] - 0.5)).toBeLessThan(0.1);
+    expect(Math.abs(ipo[1] - ipo[0])).toBeLessThan(0.03);
+    expect(sig[1]).toBeGreaterThan(ipo[1] + 0.2); // past IPO's target…
+    expect(sig[1]).toBeGreaterThan(sig[0]); // …and still rising
   });
 });

@@ -51,12 +51,13 @@ export const PUBLIC_API: Record<string, string[]> = {
     'softmaxTop', 'tokenPieces', 'tokenSimilarity', 'tokenText', 'traceGeneration',
   ],
   align: [
-    'AlignDataError', 'AlignError', 'DPOTrainer', 'GRPOTrainer', 'KLController', 'PPOTrainer', 'RewardModel',
-    'RewardTrainer', 'SFTTrainer', 'ScalarHead', 'bradleyTerryLoss', 'chatIds', 'chatSequence',
-    'checkRanking', 'copyModel', 'countTargets', 'decodeResponse', 'encodeChat', 'encodePrompt',
-    'encodeResponse', 'gae', 'gatherRows', 'groupAdvantages', 'padBatch', 'parseJsonl',
-    'parsePreferenceJsonl', 'parseSftJsonl', 'preferenceMargin', 'rankingPairs', 'recordPairs',
-    'sampleRollouts', 'sequenceLogprobs', 'sftLoss', 'sftRecord', 'tokenStats', 'vectorLoss', 'whiten',
+    'AlignDataError', 'AlignError', 'DPOTrainer', 'DPO_VARIANTS', 'GRPOTrainer', 'KLController', 'PPOTrainer',
+    'RewardModel', 'RewardTrainer', 'SFTTrainer', 'ScalarHead', 'bradleyTerryLoss', 'chatIds', 'chatSequence',
+    'checkRanking', 'copyModel', 'countTargets', 'decodeResponse', 'distinct2', 'diversity', 'dpoLoss',
+    'encodeChat', 'encodePrompt', 'encodeResponse', 'gae', 'gatherRows', 'groupAdvantages', 'isRepetitive',
+    'padBatch', 'parseJsonl', 'parsePreferenceJsonl', 'parseSftJsonl', 'policyLoss', 'preferenceMargin',
+    'rankingPairs', 'recordPairs', 'repetitionRate', 'sampleRollouts', 'sequenceLogprobs', 'sftLoss',
+    'sftRecord', 'tokenStats', 'valueLoss', 'vectorLoss', 'whiten',
   ],
 };
 

