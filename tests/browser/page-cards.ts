@@ -111,25 +111,37 @@ export async function checkPolicy(page: Page, shots: string): Promise<{ ppo: num
   await page.mouse.move(0, 0);
   await page.locator('#policy-card').screenshot({ path: join(shots, 'policy-ppo.png') });
 
-  // GRPO, briefly: group-relative advantages, no value model
+  // GRPO, briefly: group-relative advantages, no value model; with a KL target (the controller
+  // moves β, read back from the trainer) and ptx on what the model learned before
   await page.click('#policy-grpo');
   expect(await page.textContent('#policy-beta-label')).toBe('KL weight β');
+  expect(await page.isVisible('#policy-kl-target')).toBe(true);
+  expect(await page.isVisible('#policy-variant')).toBe(false);
   await page.fill('#policy-steps', '3');
+  await page.fill('#policy-kl-target', '1');
+  await page.fill('#policy-ptx', '1');
   await page.click('#policy-train');
   await expect.poll(() => page.getAttribute('body', 'data-policy'), { timeout: 60_000 }).toBe('grpo');
-  expect(await page.textContent('#policy-status')).toMatch(/^GRPO: 3 steps in [\d.]+ s\. The reward model's mean score/);
+  const grpo = (await page.textContent('#policy-status'))!;
+  expect(grpo).toMatch(/^GRPO: 3 steps \(β 0\.040 → \d\.\d{3} towards KL 1, ptx γ 1\) in [\d.]+ s\. The reward model's mean score/);
+  expect(grpo).not.toMatch(/β 0\.040 → 0\.040 /); // the controller acted
   expect((await ys(page, '#policy-kl polyline.kl')).length).toBe(3);
 
   // DPO straight from the rankings: its own defaults, a margin chart, KL measured every few steps
   await page.click('#policy-dpo');
   expect(await page.getAttribute('#policy-dpo', 'aria-pressed')).toBe('true');
   expect(await page.textContent('#policy-beta-label')).toBe('β');
+  expect(await page.isVisible('#policy-kl-target')).toBe(false);
+  expect(await page.inputValue('#policy-ptx')).toBe('0'); // each method starts from its defaults
   await page.fill('#policy-steps', '12');
+  await page.selectOption('#policy-variant', 'ipo');
+  await page.fill('#policy-beta', '0.7');
+  await page.fill('#policy-ptx', '0.5');
   t0 = Date.now();
   await page.click('#policy-train');
   await expect.poll(() => page.getAttribute('body', 'data-policy'), { timeout: 60_000 }).toBe('dpo');
   const dpo = (Date.now() - t0) / 1000;
-  expect(await page.textContent('#policy-status')).toMatch(/^DPO: 12 steps in [\d.]+ s\./);
+  expect(await page.textContent('#policy-status')).toMatch(/^DPO: 12 steps \(IPO loss, β 0\.7, ptx γ 0\.5\) in [\d.]+ s\./);
   expect((await ys(page, '#policy-reward polyline.train')).length).toBe(12);
   expect((await ys(page, '#policy-kl polyline.kl')).length).toBe(4); // measured at steps 1, 4, 8 and 12
   await page.locator('#policy-card').screenshot({ path: join(shots, 'policy-dpo.png') });

@@ -50,6 +50,11 @@ export function policyCard(call: Call, src: PolicySource): PolicyCard {
     const d = info().defaults;
     $<HTMLInputElement>('policy-steps').value = String(d.steps);
     $<HTMLInputElement>('policy-beta').value = String(d.beta);
+    $<HTMLInputElement>('policy-kl-target').value = d.klTarget === null ? '' : String(d.klTarget);
+    $<HTMLInputElement>('policy-ptx').value = String(d.ptxCoef);
+    $<HTMLSelectElement>('policy-variant').value = d.variant;
+    $('policy-kl-target-box').hidden = m === 'dpo'; // DPO samples nothing to measure a KL on while it trains
+    $('policy-variant-box').hidden = m !== 'dpo';
     $('policy-beta-label').textContent = info().betaLabel;
     $('policy-about').textContent = `${info().label} ${info().about}`;
     controls();
@@ -65,7 +70,8 @@ export function policyCard(call: Call, src: PolicySource): PolicyCard {
     if (away) {
       $('policy-warning').textContent = `The KL ran away: at step ${away.step} the answers were already ${away.kl.toFixed(1)} nats from the reference ` +
         `(about e^${away.kl.toFixed(0)} ≈ ${Math.round(Math.exp(away.kl)).toLocaleString()} times less likely under it). A rising reward now is probably reward hacking: ` +
-        'the model has found text the reward model over-rates, not better answers. Read the samples; a larger β holds it closer.';
+        'the model has found text the reward model over-rates, not better answers. Read the samples. A larger β' +
+        (method === 'dpo' ? ', the IPO loss' : ', a KL target') + ' or ptx γ > 0 (practising what it learned before) holds it closer.';
     }
   };
 
@@ -74,7 +80,12 @@ export function policyCard(call: Call, src: PolicySource): PolicyCard {
     const records = src.rankings();
     if (!records || !jobs.begin('policy')) return;
     const d = info().defaults, num = (id: string, fallback: number) => { const v = Number($<HTMLInputElement>(id).value); return Number.isFinite(v) && v >= 0 ? v : fallback; };
-    const settings: PolicySettings = { ...d, steps: Math.max(1, Math.round(num('policy-steps', d.steps))), beta: num('policy-beta', d.beta) };
+    const target = $<HTMLInputElement>('policy-kl-target').value.trim();
+    const settings: PolicySettings = {
+      ...d, steps: Math.max(1, Math.round(num('policy-steps', d.steps))), beta: num('policy-beta', d.beta), ptxCoef: num('policy-ptx', 0),
+      klTarget: method === 'dpo' || target === '' || !(Number(target) > 0) ? null : Number(target),
+      variant: $<HTMLSelectElement>('policy-variant').value === 'ipo' ? 'ipo' : 'sigmoid',
+    };
     rewards = []; kls = []; result = '';
     delete document.body.dataset.policy;
     $('policy-result').hidden = false;
@@ -89,7 +100,11 @@ export function policyCard(call: Call, src: PolicySource): PolicyCard {
       box.dataset.meanAfter = String(r.meanAfter);
       const score = r.meanBefore !== null && r.meanAfter !== null
         ? ` The reward model's mean score over ${r.samples} answers per prompt: ${r.meanBefore.toFixed(2)} → ${r.meanAfter.toFixed(2)}.` : '';
-      result = `${r.steps < settings.steps ? `Stopped at step ${r.steps} of ${settings.steps}` : `${info().label}: ${r.steps} steps`} in ${(r.ms / 1000).toFixed(1)} s.${score}` +
+      // what the trainer did with the knobs, read back from it: β's path under a KL target, ptx, the loss
+      const knobs = [method === 'dpo' ? `${settings.variant === 'ipo' ? 'IPO' : 'sigmoid'} loss, β ${settings.beta}` : '',
+        r.klCoef && settings.klTarget !== null ? `β ${r.klCoef[0].toFixed(3)} → ${r.klCoef[1].toFixed(3)} towards KL ${settings.klTarget}` : '',
+        r.ptx ? `ptx γ ${settings.ptxCoef}` : ''].filter(Boolean).join(', ');
+      result = `${r.steps < settings.steps ? `Stopped at step ${r.steps} of ${settings.steps}` : `${info().label}: ${r.steps} steps`}${knobs ? ` (${knobs})` : ''} in ${(r.ms / 1000).toFixed(1)} s.${score}` +
         ' The model on this page is now the tuned policy: card 3 samples from it.';
       document.body.dataset.policy = method;
     } catch (e) {

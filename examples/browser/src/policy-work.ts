@@ -5,7 +5,7 @@
 
 import {
   copyModel, DPOTrainer, GRPOTrainer, PPOTrainer, rankingPairs, sampleRollouts, tokenStats,
-  type GPT, type RewardModel, type Tokenizer,
+  type Conversation, type GPT, type RewardModel, type Tokenizer,
 } from 'glassgpt';
 import { chatAnswers } from './chat-work.js';
 import { dpoOptions, grpoOptions, MAX_TOKENS, ppoOptions } from './policy-options.js';
@@ -16,9 +16,10 @@ const SAMPLES = 8; // answers per prompt behind the mean reward before and after
 const average = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 export interface PolicyStep { step: number; reward: number; kl: number }
 
-/** Runs `method` on `model` in place; `track` registers the trainer so that Stop reaches it. */
+/** Runs `method` on `model` in place; `track` registers the trainer so that Stop reaches it.
+ *  `learned`: what the model learned before (tuning pairs, pre-training sentences), for ptx. */
 export async function runPolicy(model: GPT, tok: Tokenizer, rm: RewardModel | null, method: PolicyMethod, records: readonly Ranking[],
-  s: PolicySettings, onStep: (p: PolicyStep) => void, track: (t: Loop | null) => void): Promise<PolicyReply> {
+  s: PolicySettings, learned: readonly (Conversation | string)[], onStep: (p: PolicyStep) => void, track: (t: Loop | null) => void): Promise<PolicyReply> {
   if (method !== 'dpo' && !rm) throw new Error(`${method.toUpperCase()} optimises the reward model's score: train the reward model first`);
   const prompts = records.map((r) => r.prompt);
   const samples = async (): Promise<PolicySample[]> => {
@@ -32,16 +33,18 @@ export async function runPolicy(model: GPT, tok: Tokenizer, rm: RewardModel | nu
   const overall = (ss: PolicySample[]) => (rm ? average(ss.map((x) => x.mean!)) : null);
   const before = await samples();
   const reference = copyModel(model);
-  const trainer: Loop = method === 'ppo' ? new PPOTrainer(model, reference, rm!, tok, prompts, ppoOptions(s, prompts.length))
-    : method === 'grpo' ? new GRPOTrainer(model, reference, rm!, tok, prompts, grpoOptions(s, prompts.length))
-      : new DPOTrainer(model, reference, tok, records.flatMap(rankingPairs), dpoOptions(s));
+  const trainer: Loop = method === 'ppo' ? new PPOTrainer(model, reference, rm!, tok, prompts, ppoOptions(s, prompts.length, learned))
+    : method === 'grpo' ? new GRPOTrainer(model, reference, rm!, tok, prompts, grpoOptions(s, prompts.length, learned))
+      : new DPOTrainer(model, reference, tok, records.flatMap(rankingPairs), dpoOptions(s, learned));
+  const beta = () => ('kl' in trainer ? trainer.kl.value : null), beta0 = beta();
   const t0 = performance.now(); // the optimisation alone is timed
-  let done = 0, ms = 0;
+  let done = 0, ms = 0, ptx = false;
   track(trainer);
   try {
     for await (const ev of trainer.run()) {
       if (ev.type !== 'step') continue;
       done = ev.step;
+      ptx ||= ev.ptxLoss > 0;
       // PPO and GRPO measure KL on the answers they sampled; DPO samples none, so it is measured
       // the same way on fresh answers every few steps (between them the chart draws a line)
       if ('margin' in ev) {
@@ -56,7 +59,8 @@ export async function runPolicy(model: GPT, tok: Tokenizer, rm: RewardModel | nu
     reference.free();
   }
   const after = await samples();
-  return { before, after, samples: SAMPLES, meanBefore: overall(before), meanAfter: overall(after), steps: done, ms };
+  const klCoef: [number, number] | null = beta0 === null ? null : [beta0, beta()!];
+  return { before, after, samples: SAMPLES, meanBefore: overall(before), meanAfter: overall(after), steps: done, ms, klCoef, ptx };
 }
 
 /** Mean Σ_t (log π − log π_ref) over two sampled answers per prompt: the Monte-Carlo estimate of

@@ -98,7 +98,14 @@ export interface SftReply {
 export type PolicyMethod = 'ppo' | 'grpo' | 'dpo';
 
 /** The knobs the policy card exposes (policy-options.ts turns them into each trainer's options). */
-export interface PolicySettings { steps: number; beta: number; lr: number; seed: number }
+/** A policy run's knobs (policy-options.ts turns them into each trainer's options). klTarget:
+ *  PPO/GRPO adapt β towards this KL per answer (null: β stays fixed); ptxCoef: γ of PPO-ptx, the
+ *  cross-entropy on what the model learned before (the tuning pairs and the pre-training text)
+ *  mixed into every update (0: off); variant: DPO's loss. */
+export interface PolicySettings {
+  steps: number; beta: number; lr: number; seed: number;
+  klTarget: number | null; ptxCoef: number; variant: 'sigmoid' | 'ipo';
+}
 
 /** One of a prompt's answers, its reward model score, and the mean score of all the prompt's answers. */
 export interface PolicySample { prompt: string; response: string; reward: number | null; mean: number | null }
@@ -114,6 +121,10 @@ export interface PolicyReply {
   meanAfter: number | null;
   steps: number;
   ms: number;
+  /** β at the start and the end of the run (PPO/GRPO's KL controller moves it), and whether the
+   *  ptx term ran: read back from the trainer, not echoed from the settings. */
+  klCoef: [number, number] | null;
+  ptx: boolean;
 }
 
 /** One batched forward over the whole text against one token at a time (KV cache). */

@@ -4,7 +4,7 @@
 import {
   createBackend, GPT, Trainer, MemoryTokens, packTokens, splitTokens, trainBpe, tokenizerFromJSON, saveCheckpoint,
   loadCheckpoint, loadHfModel, chatIds, encodePrompt, readHfConfig, readerFromFiles, readerFromUrl, tokenPieces, nearestTokens, attentionMaps, nextTokens, logitLens, traceGeneration,
-  type Backend, type RewardModel, type Tokenizer,
+  type Backend, type Conversation, type RewardModel, type Tokenizer,
 } from 'glassgpt';
 import type { InspectReply, ModelInfo, Prob, Request, TraceReply, TrainProgress } from './protocol.js';
 import { trainReward, writeSamples } from './align-work.js';
@@ -18,6 +18,9 @@ let tok: Tokenizer | null = null;
 let model: GPT | null = null;
 let seen: Set<number> | null = null; // the token ids of the training text (the embedding map's tokens)
 let rm: RewardModel | null = null; // the last reward model, for PPO / GRPO and for scoring samples
+/** What the model learned before a policy run, which PPO-ptx keeps it practising: the tuning
+ *  pairs and the pre-training text's sentences. */
+let learned: { pairs: Conversation[]; text: string[] } = { pairs: [], text: [] };
 /** The trainer that is running (pre-training, SFT or a policy run): what Stop stops. */
 let running: { stop(): void } | null = null;
 const track = (t: { stop(): void } | null) => { running = t; };
@@ -48,6 +51,7 @@ const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => 
     forgetModel();
     const t0 = performance.now();
     tok = trainBpe(corpus, { vocabSize: s.vocabSize });
+    learned.text = corpus.split(/(?<=[.!?])\s+/).map((x) => x.trim()).filter((x) => x !== '');
     const ids = tok.encode(corpus);
     seen = new Set(ids);
     progress({ event: 'tokenizer', vocabSize: tok.vocabSize, tokens: ids.length, ms: performance.now() - t0 });
@@ -159,12 +163,14 @@ const handlers: { [K in Request['type']]: (r: Extract<Request, { type: K }>) => 
 
   sftTrain({ pairs, steps, lr }) {
     const { model: m, tok: t } = need();
+    learned.pairs = pairs.map((p) => [{ role: 'user', content: p.prompt }, { role: 'assistant', content: p.response }]);
     return runSft(m, t, pairs, steps, lr, (step, loss) => progress({ event: 'sft', step, steps, loss }), track);
   },
 
   policyTrain({ method, records, settings }) {
     const { model: m, tok: t } = need();
-    return runPolicy(m, t, rm, method, records, settings, (p) => progress({ event: 'policy', steps: settings.steps, ...p }), track);
+    return runPolicy(m, t, rm, method, records, settings, [...learned.pairs, ...learned.text],
+      (p) => progress({ event: 'policy', steps: settings.steps, ...p }), track);
   },
 
   atOnce({ text: t }) {
@@ -186,6 +192,7 @@ function forgetModel(): void {
   model = null;
   rm?.free();
   rm = null;
+  learned = { pairs: [], text: [] };
 }
 
 /** Requests that replace or change the model while a trainer runs would pull it from under the
