@@ -9,9 +9,9 @@
 // after: a 2-thread number means little when the cores were busy with something else.
 // `npx tsx benches/threads.ts [--threads 2] [--rounds 7] [--thresholds] [--no-models] [--json]`
 
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import type { Backend, Buf } from '../ts/backend/index.js';
+import type { Backend } from '../ts/backend/index.js';
+import { compare as compareAB, cpu, rand, type Op, type Row } from './interleave.js';
 import { createWasmBackend } from '../ts/backend/wasm/index.js';
 import { GPT } from '../ts/model/gpt.js';
 import { PRESETS } from '../ts/cli/train.js';
@@ -21,10 +21,8 @@ import { CachedStepper } from '../ts/generate/cached-stepper.js';
 const args = process.argv.slice(2);
 const flag = (name: string, def: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
 const THREADS = flag('threads', 2), ROUNDS = flag('rounds', 7), json = args.includes('--json');
-const SAMPLE_MS = 60;
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
-const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const opts = { threads: THREADS, rounds: ROUNDS, json };
 
 const one = await createWasmBackend(undefined, 'simd');
 const many = await createWasmBackend(undefined, 'threads', { threads: THREADS });
@@ -32,45 +30,7 @@ const forced = await createWasmBackend(undefined, 'threads', { threads: THREADS,
 const loadBefore = load();
 if (!json) console.log(`${cpu}, ${availableParallelism()} logical cores, Node ${process.versions.node}; A = simd (1 thread), B = threads ×${THREADS}; load average before: ${loadBefore}`);
 
-type Op = () => void | Promise<void>;
-interface Row { bench: string; shape: string; unit?: string; work?: number }
-
-async function time(op: Op, reps: number): Promise<number> {
-  const t0 = performance.now();
-  for (let i = 0; i < reps; i++) await op();
-  return (performance.now() - t0) / reps;
-}
-async function calibrate(op: Op): Promise<number> {
-  const t0 = performance.now();
-  while (performance.now() - t0 < 200) await op(); // warm-up: V8 tiers the wasm up
-  return Math.max(1, Math.ceil(SAMPLE_MS / Math.max(await time(op, 1), 1e-3)));
-}
-
-/** Interleaved rounds of A and B; prints and returns the medians and the median ratio A/B. */
-async function compare(row: Row, a: Op, b: Op, threads = THREADS) {
-  const reps = Math.max(await calibrate(a), await calibrate(b));
-  const ta: number[] = [], tb: number[] = [], ratio: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    let x: number, y: number;
-    if (r % 2 === 0) { x = await time(a, reps); y = await time(b, reps); } else { y = await time(b, reps); x = await time(a, reps); }
-    ta.push(x); tb.push(y); ratio.push(x / y);
-  }
-  const res = { ...row, threads, msOne: +median(ta).toFixed(4), msThreads: +median(tb).toFixed(4), speedup: +median(ratio).toFixed(3),
-    ratioMin: +Math.min(...ratio).toFixed(3), ratioMax: +Math.max(...ratio).toFixed(3) };
-  if (json) console.log(JSON.stringify({ ...res, cpu }));
-  else console.log(`${row.bench.padEnd(22)}${row.shape.padEnd(22)}${res.msOne.toPrecision(4).padStart(10)} ms${res.msThreads.toPrecision(4).padStart(10)} ms` +
-    `   ×${res.speedup.toFixed(2)} (rounds ${res.ratioMin.toFixed(2)}–${res.ratioMax.toFixed(2)})`);
-  return res;
-}
-
-function rand(be: Backend, n: number, seed: number): Buf {
-  const x = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; x[i] = s / 2 ** 32 - 0.5; }
-  const b = be.alloc(n);
-  be.write(b, x);
-  return b;
-}
+const compare = (row: Row, a: Op, b: Op) => compareAB(row, a, b, opts);
 
 /** The same kernel call on each backend: `make` allocates its buffers and returns the call. */
 const pair = (make: (be: Backend) => Op, b: Backend = many): [Op, Op] => [make(one), make(b)];
