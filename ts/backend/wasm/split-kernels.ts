@@ -13,6 +13,13 @@
 //   AdamW: 8 K 1.02×, 16 K 1.13×; LayerNorm 64×128 (8 K) 1.10×, 16×128 0.45× → 8 K
 // Cross-entropy, softmax and LayerNorm backward do more per element than LayerNorm forward and
 // take its 8 K; attention's work is in multiply-adds and takes matmul's.
+//
+// A decode product x·W (matmul's few-row path, W [k, n] not transposed) is cut by output
+// columns, so each thread streams its slice of every row of W: n/parts floats, 3 KB/2 for
+// GPT-2's c_proj (n 768). Below MATVEC_MIN_COLS columns a part (4 KB, a page of each row) the
+// split lost in benches/matvec-split.ts's sweep however large k was (1×k×768: 0.60–1.01×,
+// 1×k×1024: 0.85–1.03×), while n ≥ 2304 gained (1.3–3×): such a call stays on fewer threads.
+// (Cutting along k instead would split a sum: never, by the design's determinism rule.)
 
 import type { ThreadPool } from './threads.js';
 
@@ -24,7 +31,14 @@ interface Split {
   /** The most parts the cut allows (rows, batch elements, heads …). */
   maxParts(a: Args): number;
   minWork: number;
+  /** The most parts worth running (a speed limit, where maxParts is the cut's): none if absent. */
+  worth?(a: Args): number;
 }
+
+/** Columns of x·W a part should have at least (floats of each row of W it streams). */
+export const MATVEC_MIN_COLS = 1024;
+/** Whether matmul takes its few-row (matvec) path: crates/kernels/src/matmul.rs's uses_matvec. */
+const usesMatvec = (m: number, k: number, n: number, transA: boolean) => !transA && (m < 8 || (m < 16 && k * n >= 1 << 18));
 
 const MAC = 1 << 17; // multiply-adds per added thread (products and attention)
 const ELEM = 1 << 13; // elements per added thread (row kernels, AdamW)
@@ -32,7 +46,8 @@ const GELU = 1 << 12; // GELU's elements (its exp and division make an element c
 
 export const SPLITS: Record<string, Split> = {
   // (out, a, b, bias, batch, m, k, n, transA, transB, accumulate)
-  matmul: { part: 'matmul_part', work: (a) => a[4] * a[5] * a[6] * a[7], maxParts: (a) => Math.max(a[5], a[7]), minWork: MAC },
+  matmul: { part: 'matmul_part', work: (a) => a[4] * a[5] * a[6] * a[7], maxParts: (a) => Math.max(a[5], a[7]), minWork: MAC,
+    worth: (a) => (usesMatvec(a[5], a[6], a[7], !!a[8]) && !a[9] ? Math.floor(a[7] / MATVEC_MIN_COLS) : Infinity) },
   // (out, att, qkv, B, T, C, H): batch elements
   attentionForward: { part: 'attention_forward_part', work: (a) => a[3] * a[4] * a[4] * a[5], maxParts: (a) => a[3], minWork: MAC },
   // (dqkv, dout, qkv, att, B, T, C, H, accumulate)
@@ -60,16 +75,22 @@ export const SPLITS: Record<string, Split> = {
 /** The part exports, in the order the pool's jobs name them. */
 export const PART_NAMES = Object.values(SPLITS).map((s) => s.part);
 
+/** How many parts a call of `s` with `dims` runs as on `threads` threads (under 2: unsplit).
+ *  minScale 0 splits every call as far as the cut allows (the tests' setting). */
+export function partsFor(s: Split, dims: Args, threads: number, minScale = 1): number {
+  if (minScale <= 0) return Math.max(1, Math.min(threads, s.maxParts(dims)));
+  return Math.max(1, Math.min(threads, s.maxParts(dims), Math.floor(s.work(dims) / (s.minWork * minScale)), s.worth?.(dims) ?? Infinity));
+}
+
 /** Replaces each splittable entry of the kernel table `k` (bound exports, called with the
  *  twin's handles) by one that runs large calls on the pool. `minScale` scales every
  *  threshold (tests use 0 to split every call, however small). */
 export function splitKernels(k: Record<string, unknown>, pool: ThreadPool, minScale = 1): void {
   Object.entries(SPLITS).forEach(([name, s], index) => {
     const whole = k[name] as (...a: unknown[]) => void;
-    const min = s.minWork * minScale;
     k[name] = (...raw: unknown[]) => {
-      const dims = raw as number[]; // work and maxParts read only the numeric dimensions
-      const parts = Math.min(pool.size, s.maxParts(dims), min > 0 ? Math.floor(s.work(dims) / min) : Infinity);
+      const dims = raw as number[]; // work, maxParts and worth read only the numeric dimensions (and flags)
+      const parts = partsFor(s, dims, pool.size, minScale);
       if (parts < 2) return whole(...raw);
       pool.run(index, raw.map((x) => (x === null ? 0 : +(x as number))), parts); // null bias → 0, booleans → 0/1
     };
