@@ -7,7 +7,7 @@
 // with --thresholds the sweeps that set split-kernels.ts's minWork (every call split, however
 // small: the size where two threads start to win). Prints the CPU and the load average before and
 // after: a 2-thread number means little when the cores were busy with something else.
-// `npx tsx benches/threads.ts [--threads 2] [--rounds 7] [--thresholds] [--no-models] [--json]`
+// `npx tsx benches/threads.ts [--threads 2] [--rounds 7] [--thresholds] [--no-models] [--only decode,baby] [--json]`
 
 import { availableParallelism, loadavg } from 'node:os';
 import type { Backend } from '../ts/backend/index.js';
@@ -30,7 +30,10 @@ const forced = await createWasmBackend(undefined, 'threads', { threads: THREADS,
 const loadBefore = load();
 if (!json) console.log(`${cpu}, ${availableParallelism()} logical cores, Node ${process.versions.node}; A = simd (1 thread), B = threads ×${THREADS}; load average before: ${loadBefore}`);
 
-const compare = (row: Row, a: Op, b: Op) => compareAB(row, a, b, opts);
+// --only a,b: just the rows whose bench name contains one of these (e.g. `--only decode`)
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
+const skip = (row: Row) => only !== null && !only.some((w) => row.bench.includes(w));
+const compare = async (row: Row, a: Op, b: Op) => (skip(row) ? { msOne: NaN, msThreads: NaN } : compareAB(row, a, b, opts));
 
 /** The same kernel call on each backend: `make` allocates its buffers and returns the call. */
 const pair = (make: (be: Backend) => Op, b: Backend = many): [Op, Op] => [make(one), make(b)];
@@ -131,7 +134,7 @@ if (!args.includes('--no-models')) {
   const step = (t: Trainer) => async () => { for await (const ev of t.run({ until: t.step + 1 })) void ev; };
   const tr = await compare({ bench: 'baby GPT train step', shape: '12×64, 4L 4H 128' }, step(trainers[0]), step(trainers[1]));
   const tokPerStep = 12 * 64;
-  if (!json) console.log(`  = ${(tokPerStep / tr.msOne * 1000).toFixed(0)} vs ${(tokPerStep / tr.msThreads * 1000).toFixed(0)} tokens/s`);
+  if (!json && !skip({ bench: "baby GPT train step", shape: "" })) console.log(`  = ${(tokPerStep / tr.msOne * 1000).toFixed(0)} vs ${(tokPerStep / tr.msThreads * 1000).toFixed(0)} tokens/s`);
   trainers.forEach((t) => t.model.free());
   // GPT-2-small-shape decoding (random weights; 12 layers, 768 wide, 50257 vocab, tied head): an
   // 8-token prefill then 16 greedy steps on the KV cache, as benches/generate.ts decodes
@@ -146,7 +149,7 @@ if (!args.includes('--no-models')) {
     } finally { st.free(); }
   };
   const d = await compare({ bench: 'GPT-2-small decode', shape: '8 + 16 tokens, 12L 768', unit: 'call' }, dec(models[0]), dec(models[1]));
-  if (!json) console.log(`  = ${(16000 / d.msOne).toFixed(1)} vs ${(16000 / d.msThreads).toFixed(1)} tokens/s (the 8-token prefill included)`);
+  if (!json && !skip({ bench: "GPT-2-small decode", shape: "" })) console.log(`  = ${(16000 / d.msOne).toFixed(1)} vs ${(16000 / d.msThreads).toFixed(1)} tokens/s (the 8-token prefill included)`);
 }
 const loadAfter = load();
 if (json) console.log(JSON.stringify({ bench: 'conditions', cpu, cores: availableParallelism(), loadBefore, loadAfter, rounds: ROUNDS }));
