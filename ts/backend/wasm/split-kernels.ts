@@ -37,6 +37,8 @@ interface Split {
 
 /** Columns of x·W a part should have at least (floats of each row of W it streams). */
 export const MATVEC_MIN_COLS = 1024;
+/** The rule's current value: benches set it to 0 (no limit) to time decoding without it. */
+export const tuning = { matvecMinCols: MATVEC_MIN_COLS };
 /** Whether matmul takes its few-row (matvec) path: crates/kernels/src/matmul.rs's uses_matvec. */
 const usesMatvec = (m: number, k: number, n: number, transA: boolean) => !transA && (m < 8 || (m < 16 && k * n >= 1 << 18));
 
@@ -47,7 +49,7 @@ const GELU = 1 << 12; // GELU's elements (its exp and division make an element c
 export const SPLITS: Record<string, Split> = {
   // (out, a, b, bias, batch, m, k, n, transA, transB, accumulate)
   matmul: { part: 'matmul_part', work: (a) => a[4] * a[5] * a[6] * a[7], maxParts: (a) => Math.max(a[5], a[7]), minWork: MAC,
-    worth: (a) => (usesMatvec(a[5], a[6], a[7], !!a[8]) && !a[9] ? Math.floor(a[7] / MATVEC_MIN_COLS) : Infinity) },
+    worth: (a) => (usesMatvec(a[5], a[6], a[7], !!a[8]) && !a[9] ? Math.floor(a[7] / tuning.matvecMinCols) : Infinity) },
   // (out, att, qkv, B, T, C, H): batch elements
   attentionForward: { part: 'attention_forward_part', work: (a) => a[3] * a[4] * a[4] * a[5], maxParts: (a) => a[3], minWork: MAC },
   // (dqkv, dout, qkv, att, B, T, C, H, accumulate)
