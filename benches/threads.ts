@@ -17,7 +17,6 @@ import { GPT } from '../ts/model/gpt.js';
 import { PRESETS } from '../ts/cli/train.js';
 import { MemoryTokens, packTokens, Trainer } from '../ts/train/index.js';
 import { CachedStepper } from '../ts/generate/cached-stepper.js';
-import { MATVEC_MIN_COLS, tuning } from '../ts/backend/wasm/split-kernels.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, def: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
@@ -151,10 +150,6 @@ if (!args.includes('--no-models')) {
   };
   const d = await compare({ bench: 'GPT-2-small decode', shape: '8 + 16 tokens, 12L 768', unit: 'call' }, dec(models[0]), dec(models[1]));
   if (!json && !skip({ bench: "GPT-2-small decode", shape: "" })) console.log(`  = ${(16000 / d.msOne).toFixed(1)} vs ${(16000 / d.msThreads).toFixed(1)} tokens/s (the 8-token prefill included)`);
-  // the decode products' rule (split-kernels.ts: x·W splits only with ≥ 1,024 columns a part)
-  // on (B) and off (A), both on N threads
-  const ruleOff = (op: () => void) => () => { tuning.matvecMinCols = 0; try { op(); } finally { tuning.matvecMinCols = MATVEC_MIN_COLS; } };
-  await compare({ bench: 'GPT-2-small decode rule', shape: 'A rule off, B on', unit: 'call' }, ruleOff(dec(models[1])), dec(models[1]));
 }
 const loadAfter = load();
 if (json) console.log(JSON.stringify({ bench: 'conditions', cpu, cores: availableParallelism(), loadBefore, loadAfter, rounds: ROUNDS }));

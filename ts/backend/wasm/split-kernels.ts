@@ -14,12 +14,13 @@
 // Cross-entropy, softmax and LayerNorm backward do more per element than LayerNorm forward and
 // take its 8 K; attention's work is in multiply-adds and takes matmul's.
 //
-// A decode product x·W (matmul's few-row path, W [k, n] not transposed) is cut by output
-// columns, so each thread streams its slice of every row of W: n/parts floats, 3 KB/2 for
-// GPT-2's c_proj (n 768). Below MATVEC_MIN_COLS columns a part (4 KB, a page of each row) the
-// split lost in benches/matvec-split.ts's sweep however large k was (1×k×768: 0.60–1.01×,
-// 1×k×1024: 0.85–1.03×), while n ≥ 2304 gained (1.3–3×): such a call stays on fewer threads.
-// (Cutting along k instead would split a sum: never, by the design's determinism rule.)
+// Decode products (matmul's few-row path) split by output columns at any shape: with W from
+// memory, as in decoding a model larger than the caches, x·W gained 1.1–1.5× and x·Wᵀ 1.7–2.0×
+// on 2 threads (benches/matvec-split.ts, `cold`). Only a W that stays in the caches between calls
+// (`hot`: the same W every call, the shape of benches/threads.ts's decode rows) lost split when
+// n ≤ 1024 (0.69–0.91×; 0.04–0.2 ms calls, each thread streaming 1.5–2 KB slices of W's rows).
+// A per-shape limit tried on that evidence (≥ 1,024 columns a part) made GPT-2-small decoding
+// no faster (0.97×), so there is none (benches/results/threads.md).
 
 import type { ThreadPool } from './threads.js';
 
@@ -31,16 +32,7 @@ interface Split {
   /** The most parts the cut allows (rows, batch elements, heads …). */
   maxParts(a: Args): number;
   minWork: number;
-  /** The most parts worth running (a speed limit, where maxParts is the cut's): none if absent. */
-  worth?(a: Args): number;
 }
-
-/** Columns of x·W a part should have at least (floats of each row of W it streams). */
-export const MATVEC_MIN_COLS = 1024;
-/** The rule's current value: benches set it to 0 (no limit) to time decoding without it. */
-export const tuning = { matvecMinCols: MATVEC_MIN_COLS };
-/** Whether matmul takes its few-row (matvec) path: crates/kernels/src/matmul.rs's uses_matvec. */
-const usesMatvec = (m: number, k: number, n: number, transA: boolean) => !transA && (m < 8 || (m < 16 && k * n >= 1 << 18));
 
 const MAC = 1 << 17; // multiply-adds per added thread (products and attention)
 const ELEM = 1 << 13; // elements per added thread (row kernels, AdamW)
@@ -48,8 +40,7 @@ const GELU = 1 << 12; // GELU's elements (its exp and division make an element c
 
 export const SPLITS: Record<string, Split> = {
   // (out, a, b, bias, batch, m, k, n, transA, transB, accumulate)
-  matmul: { part: 'matmul_part', work: (a) => a[4] * a[5] * a[6] * a[7], maxParts: (a) => Math.max(a[5], a[7]), minWork: MAC,
-    worth: (a) => (usesMatvec(a[5], a[6], a[7], !!a[8]) && !a[9] ? Math.floor(a[7] / tuning.matvecMinCols) : Infinity) },
+  matmul: { part: 'matmul_part', work: (a) => a[4] * a[5] * a[6] * a[7], maxParts: (a) => Math.max(a[5], a[7]), minWork: MAC },
   // (out, att, qkv, B, T, C, H): batch elements
   attentionForward: { part: 'attention_forward_part', work: (a) => a[3] * a[4] * a[4] * a[5], maxParts: (a) => a[3], minWork: MAC },
   // (dqkv, dout, qkv, att, B, T, C, H, accumulate)
@@ -81,7 +72,7 @@ export const PART_NAMES = Object.values(SPLITS).map((s) => s.part);
  *  minScale 0 splits every call as far as the cut allows (the tests' setting). */
 export function partsFor(s: Split, dims: Args, threads: number, minScale = 1): number {
   if (minScale <= 0) return Math.max(1, Math.min(threads, s.maxParts(dims)));
-  return Math.max(1, Math.min(threads, s.maxParts(dims), Math.floor(s.work(dims) / (s.minWork * minScale)), s.worth?.(dims) ?? Infinity));
+  return Math.max(1, Math.min(threads, s.maxParts(dims), Math.floor(s.work(dims) / (s.minWork * minScale))));
 }
 
 /** Replaces each splittable entry of the kernel table `k` (bound exports, called with the
@@ -91,7 +82,7 @@ export function splitKernels(k: Record<string, unknown>, pool: ThreadPool, minSc
   Object.entries(SPLITS).forEach(([name, s], index) => {
     const whole = k[name] as (...a: unknown[]) => void;
     k[name] = (...raw: unknown[]) => {
-      const dims = raw as number[]; // work, maxParts and worth read only the numeric dimensions (and flags)
+      const dims = raw as number[]; // work and maxParts read only the numeric dimensions
       const parts = partsFor(s, dims, pool.size, minScale);
       if (parts < 2) return whole(...raw);
       pool.run(index, raw.map((x) => (x === null ? 0 : +(x as number))), parts); // null bias → 0, booleans → 0/1
