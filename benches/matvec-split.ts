@@ -7,7 +7,7 @@
 // decode step (GPT-2 small reads ~500 MB of weights per token). Then two streams: W of
 // 1×768×50257 (154 MB) as x·Wᵀ (each thread one contiguous half) and as x·W (each thread half of
 // every 200 KB row): what one and two threads can pull from memory.
-// `npx tsx benches/matvec-split.ts [--rounds 5] [--json] [--quiet 1.2]`
+// `npx tsx benches/matvec-split.ts [--rounds 5] [--json] [--quiet 1.2] [--only hot|cold|stream]`
 
 import { availableParallelism, loadavg } from 'node:os';
 import type { Backend, Buf } from '../ts/backend/index.js';
@@ -18,6 +18,7 @@ import { waitForQuiet } from './quiet.js';
 const args = process.argv.slice(2);
 const flag = (name: string, def: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
 const ROUNDS = flag('rounds', 5), json = args.includes('--json'), quietBelow = flag('quiet', 0);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : ''; // hot, cold or stream: that group alone
 const SIZES = [768, 1024, 2304, 3072];
 const COLD_BYTES = 96 << 20;
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -41,7 +42,7 @@ const matvec = (k: number, n: number, tB: boolean, copies: number) => (be: Backe
   return () => { be.matmul(o, x, ws[i], null, 1, 1, k, n, false, tB, false); i = (i + 1) % copies; };
 };
 
-for (const temp of ['hot', 'cold'] as const) {
+for (const temp of (['hot', 'cold'] as const).filter((t) => !only || only === t)) {
   for (const tB of [false, true]) {
     for (const k of SIZES) for (const n of SIZES) {
       const bytes = 4 * k * n, copies = temp === 'hot' ? 1 : Math.ceil(COLD_BYTES / bytes);
@@ -52,7 +53,7 @@ for (const temp of ['hot', 'cold'] as const) {
     }
   }
 }
-for (const tB of [true, false]) {
+for (const tB of !only || only === 'stream' ? [true, false] : []) {
   const [k, n] = [768, 50257];
   const make = matvec(k, n, tB, 1);
   await compare({ bench: `stream${tB ? ' Wᵀ' : ' W'}`, shape: `1×${k}×${n}`, work: k * n, bytes: 4 * k * n }, make(one), make(split), opts);
