@@ -7,11 +7,11 @@
 // with --thresholds the sweeps that set split-kernels.ts's minWork (every call split, however
 // small: the size where two threads start to win). Prints the CPU and the load average before and
 // after: a 2-thread number means little when the cores were busy with something else.
-// `npx tsx benches/threads.ts [--threads 2] [--rounds 7] [--thresholds] [--no-models] [--json]`
+// `npx tsx benches/threads.ts [--threads 2] [--rounds 7] [--thresholds] [--no-models] [--only decode,baby] [--json]`
 
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import type { Backend, Buf } from '../ts/backend/index.js';
+import type { Backend } from '../ts/backend/index.js';
+import { compare as compareAB, cpu, rand, type Op, type Row } from './interleave.js';
 import { createWasmBackend } from '../ts/backend/wasm/index.js';
 import { GPT } from '../ts/model/gpt.js';
 import { PRESETS } from '../ts/cli/train.js';
@@ -21,10 +21,8 @@ import { CachedStepper } from '../ts/generate/cached-stepper.js';
 const args = process.argv.slice(2);
 const flag = (name: string, def: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
 const THREADS = flag('threads', 2), ROUNDS = flag('rounds', 7), json = args.includes('--json');
-const SAMPLE_MS = 60;
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
-const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const opts = { threads: THREADS, rounds: ROUNDS, json };
 
 const one = await createWasmBackend(undefined, 'simd');
 const many = await createWasmBackend(undefined, 'threads', { threads: THREADS });
@@ -32,45 +30,10 @@ const forced = await createWasmBackend(undefined, 'threads', { threads: THREADS,
 const loadBefore = load();
 if (!json) console.log(`${cpu}, ${availableParallelism()} logical cores, Node ${process.versions.node}; A = simd (1 thread), B = threads ×${THREADS}; load average before: ${loadBefore}`);
 
-type Op = () => void | Promise<void>;
-interface Row { bench: string; shape: string; unit?: string; work?: number }
-
-async function time(op: Op, reps: number): Promise<number> {
-  const t0 = performance.now();
-  for (let i = 0; i < reps; i++) await op();
-  return (performance.now() - t0) / reps;
-}
-async function calibrate(op: Op): Promise<number> {
-  const t0 = performance.now();
-  while (performance.now() - t0 < 200) await op(); // warm-up: V8 tiers the wasm up
-  return Math.max(1, Math.ceil(SAMPLE_MS / Math.max(await time(op, 1), 1e-3)));
-}
-
-/** Interleaved rounds of A and B; prints and returns the medians and the median ratio A/B. */
-async function compare(row: Row, a: Op, b: Op, threads = THREADS) {
-  const reps = Math.max(await calibrate(a), await calibrate(b));
-  const ta: number[] = [], tb: number[] = [], ratio: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    let x: number, y: number;
-    if (r % 2 === 0) { x = await time(a, reps); y = await time(b, reps); } else { y = await time(b, reps); x = await time(a, reps); }
-    ta.push(x); tb.push(y); ratio.push(x / y);
-  }
-  const res = { ...row, threads, msOne: +median(ta).toFixed(4), msThreads: +median(tb).toFixed(4), speedup: +median(ratio).toFixed(3),
-    ratioMin: +Math.min(...ratio).toFixed(3), ratioMax: +Math.max(...ratio).toFixed(3) };
-  if (json) console.log(JSON.stringify({ ...res, cpu }));
-  else console.log(`${row.bench.padEnd(22)}${row.shape.padEnd(22)}${res.msOne.toPrecision(4).padStart(10)} ms${res.msThreads.toPrecision(4).padStart(10)} ms` +
-    `   ×${res.speedup.toFixed(2)} (rounds ${res.ratioMin.toFixed(2)}–${res.ratioMax.toFixed(2)})`);
-  return res;
-}
-
-function rand(be: Backend, n: number, seed: number): Buf {
-  const x = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; x[i] = s / 2 ** 32 - 0.5; }
-  const b = be.alloc(n);
-  be.write(b, x);
-  return b;
-}
+// --only a,b: just the rows whose bench name contains one of these (e.g. `--only decode`)
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
+const skip = (row: Row) => only !== null && !only.some((w) => row.bench.includes(w));
+const compare = async (row: Row, a: Op, b: Op) => (skip(row) ? { msOne: NaN, msThreads: NaN } : compareAB(row, a, b, opts));
 
 /** The same kernel call on each backend: `make` allocates its buffers and returns the call. */
 const pair = (make: (be: Backend) => Op, b: Backend = many): [Op, Op] => [make(one), make(b)];
@@ -171,7 +134,7 @@ if (!args.includes('--no-models')) {
   const step = (t: Trainer) => async () => { for await (const ev of t.run({ until: t.step + 1 })) void ev; };
   const tr = await compare({ bench: 'baby GPT train step', shape: '12×64, 4L 4H 128' }, step(trainers[0]), step(trainers[1]));
   const tokPerStep = 12 * 64;
-  if (!json) console.log(`  = ${(tokPerStep / tr.msOne * 1000).toFixed(0)} vs ${(tokPerStep / tr.msThreads * 1000).toFixed(0)} tokens/s`);
+  if (!json && !skip({ bench: "baby GPT train step", shape: "" })) console.log(`  = ${(tokPerStep / tr.msOne * 1000).toFixed(0)} vs ${(tokPerStep / tr.msThreads * 1000).toFixed(0)} tokens/s`);
   trainers.forEach((t) => t.model.free());
   // GPT-2-small-shape decoding (random weights; 12 layers, 768 wide, 50257 vocab, tied head): an
   // 8-token prefill then 16 greedy steps on the KV cache, as benches/generate.ts decodes
@@ -186,7 +149,7 @@ if (!args.includes('--no-models')) {
     } finally { st.free(); }
   };
   const d = await compare({ bench: 'GPT-2-small decode', shape: '8 + 16 tokens, 12L 768', unit: 'call' }, dec(models[0]), dec(models[1]));
-  if (!json) console.log(`  = ${(16000 / d.msOne).toFixed(1)} vs ${(16000 / d.msThreads).toFixed(1)} tokens/s (the 8-token prefill included)`);
+  if (!json && !skip({ bench: "GPT-2-small decode", shape: "" })) console.log(`  = ${(16000 / d.msOne).toFixed(1)} vs ${(16000 / d.msThreads).toFixed(1)} tokens/s (the 8-token prefill included)`);
 }
 const loadAfter = load();
 if (json) console.log(JSON.stringify({ bench: 'conditions', cpu, cores: availableParallelism(), loadBefore, loadAfter, rounds: ROUNDS }));

@@ -10,6 +10,13 @@ Run with Debian's python3 (torch 1.13) on a tuned BLAS, one thread (benches/trai
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 \
       benches/reference/train_baby.py --text brown.txt --iters 2000
 Prints one JSON object per line; the last one has tokensPerSec and valLoss.
+
+Speed: the first --warmup steps (default 10) are trained but not timed (first calls allocate,
+start the OpenMP pool, fault pages in), and the last line also gives the median step's
+tokens/s, which a few slow steps (another process on the core) do not move. The BLAS that
+torch loaded is read from /proc/self/maps and printed: a run on Debian's reference BLAS
+(LD_LIBRARY_PATH naming a directory that does not exist falls back to it silently) is several
+times slower and is no yardstick, so the script refuses it unless --any-blas is given.
 """
 import argparse
 import json
@@ -30,7 +37,23 @@ p.add_argument('--iters', type=int, default=2000)
 p.add_argument('--eval-iters', type=int, default=200)
 p.add_argument('--threads', type=int, default=1)
 p.add_argument('--seed', type=int, default=1337)
+p.add_argument('--warmup', type=int, default=10)
+p.add_argument('--any-blas', action='store_true')
 a = p.parse_args()
+
+
+def blas_loaded():
+    """The BLAS shared object mapped into this process (torch loads it on import)."""
+    with open('/proc/self/maps') as f:
+        libs = {line.split()[-1] for line in f if 'blas' in line.lower() and '/' in line}
+    return sorted(os.path.realpath(x) for x in libs)
+
+
+blas = blas_loaded()
+reference = [x for x in blas if os.path.basename(x).startswith('libblas') and 'openblas' not in x]
+if (reference or not any('openblas' in x for x in blas)) and not a.any_blas:
+    sys.exit(f'train_baby.py: torch runs on {blas or "an unknown BLAS"}, not OpenBLAS: install libopenblas0-openmp '
+             'and set LD_LIBRARY_PATH to its directory (or pass --any-blas)')
 
 torch.set_num_threads(a.threads)
 torch.manual_seed(a.seed)
@@ -78,6 +101,7 @@ def estimate(src):
 
 
 train_time = 0.0
+step_times = []
 for it in range(a.iters):
     for g in opt.param_groups:
         g['lr'] = get_lr(it)
@@ -88,11 +112,16 @@ for it in range(a.iters):
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
-    train_time += time.perf_counter() - t0
-    if (it + 1) % 250 == 0:
+    if it >= a.warmup:
+        step_times.append(time.perf_counter() - t0)
+        train_time += step_times[-1]
+    if (it + 1) % 250 == 0 and step_times:
         print(json.dumps({'impl': 'pytorch', 'step': it + 1, 'loss': round(loss.item(), 4),
-                          'tokensPerSec': round((it + 1) * B * T / train_time, 1)}), flush=True)
+                          'tokensPerSec': round(len(step_times) * B * T / train_time, 1)}), flush=True)
 
-print(json.dumps({'impl': 'pytorch', 'type': 'done', 'step': a.iters, 'threads': a.threads,
-                  'tokensPerSec': round(a.iters * B * T / train_time, 1),
+timed = max(len(step_times), 1)
+median_step = sorted(step_times)[len(step_times) // 2] if step_times else float('nan')
+print(json.dumps({'impl': 'pytorch', 'type': 'done', 'step': a.iters, 'threads': a.threads, 'blas': blas,
+                  'timedSteps': len(step_times), 'tokensPerSec': round(timed * B * T / max(train_time, 1e-9), 1),
+                  'medianStepTokensPerSec': round(B * T / median_step, 1),
                   'trainLoss': round(estimate(train), 4), 'valLoss': round(estimate(val), 4)}), flush=True)

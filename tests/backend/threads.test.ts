@@ -13,6 +13,7 @@ import { Trainer, MemoryTokens, packTokens } from '../../ts/train/index.js';
 import { generate } from '../../ts/generate/index.js';
 import { byteTokenizer, tinyModel } from '../generate/helpers.js';
 import { cases } from './thread-cases.js';
+import { partsFor, SPLITS } from '../../ts/backend/wasm/split-kernels.js';
 
 const simd = await createWasmBackend(undefined, 'simd');
 const threaded: WasmBackend[] = [];
@@ -150,4 +151,20 @@ describe('the pool under many small jobs', () => {
     }
     be.dispose();
   }, 300_000); // minutes only on a machine busy with other work
+});
+
+describe('split rules: how many parts a call runs as (split-kernels.ts)', () => {
+  // matmul's args: (out, a, b, bias, batch, m, k, n, transA, transB, accumulate)
+  const mm = (m: number, k: number, n: number, tB = false) => [1, 2, 3, null, 1, m, k, n, false, tB, false] as number[];
+  it('decode products split by columns at any shape (with W from memory every one gains: matvec-split.ts)', () => {
+    expect(partsFor(SPLITS.matmul, mm(1, 3072, 768), 2)).toBe(2); // GPT-2's MLP c_proj
+    expect(partsFor(SPLITS.matmul, mm(1, 768, 768), 4)).toBe(4); // attention's c_proj
+    expect(partsFor(SPLITS.matmul, mm(1, 768, 50257, true), 4)).toBe(4); // x·Wᵀ (the LM head)
+    expect(partsFor(SPLITS.matmul, mm(1, 64, 64), 4)).toBe(1); // 4 K multiply-adds: below minWork, one thread
+    expect(partsFor(SPLITS.matmul, mm(1, 512, 512), 4)).toBe(2); // 256 K: one added thread per 128 K
+  });
+  it('splitScale 0 (the bit tests) still splits every call as far as its cut allows', () => {
+    expect(partsFor(SPLITS.matmul, mm(1, 3072, 768), 4, 0)).toBe(4);
+    expect(partsFor(SPLITS.matmul, mm(1, 37, 29), 3, 0)).toBe(3);
+  });
 });

@@ -13,6 +13,14 @@
 //   AdamW: 8 K 1.02×, 16 K 1.13×; LayerNorm 64×128 (8 K) 1.10×, 16×128 0.45× → 8 K
 // Cross-entropy, softmax and LayerNorm backward do more per element than LayerNorm forward and
 // take its 8 K; attention's work is in multiply-adds and takes matmul's.
+//
+// Decode products (matmul's few-row path) split by output columns at any shape: with W from
+// memory, as in decoding a model larger than the caches, x·W gained 1.1–1.5× and x·Wᵀ 1.7–2.0×
+// on 2 threads (benches/matvec-split.ts, `cold`). Only a W that stays in the caches between calls
+// (`hot`: the same W every call, the shape of benches/threads.ts's decode rows) lost split when
+// n ≤ 1024 (0.69–0.91×; 0.04–0.2 ms calls, each thread streaming 1.5–2 KB slices of W's rows).
+// A per-shape limit tried on that evidence (≥ 1,024 columns a part) made GPT-2-small decoding
+// no faster (0.97×), so there is none (benches/results/threads.md).
 
 import type { ThreadPool } from './threads.js';
 
@@ -60,16 +68,22 @@ export const SPLITS: Record<string, Split> = {
 /** The part exports, in the order the pool's jobs name them. */
 export const PART_NAMES = Object.values(SPLITS).map((s) => s.part);
 
+/** How many parts a call of `s` with `dims` runs as on `threads` threads (under 2: unsplit).
+ *  minScale 0 splits every call as far as the cut allows (the tests' setting). */
+export function partsFor(s: Split, dims: Args, threads: number, minScale = 1): number {
+  if (minScale <= 0) return Math.max(1, Math.min(threads, s.maxParts(dims)));
+  return Math.max(1, Math.min(threads, s.maxParts(dims), Math.floor(s.work(dims) / (s.minWork * minScale))));
+}
+
 /** Replaces each splittable entry of the kernel table `k` (bound exports, called with the
  *  twin's handles) by one that runs large calls on the pool. `minScale` scales every
  *  threshold (tests use 0 to split every call, however small). */
 export function splitKernels(k: Record<string, unknown>, pool: ThreadPool, minScale = 1): void {
   Object.entries(SPLITS).forEach(([name, s], index) => {
     const whole = k[name] as (...a: unknown[]) => void;
-    const min = s.minWork * minScale;
     k[name] = (...raw: unknown[]) => {
       const dims = raw as number[]; // work and maxParts read only the numeric dimensions
-      const parts = Math.min(pool.size, s.maxParts(dims), min > 0 ? Math.floor(s.work(dims) / min) : Infinity);
+      const parts = partsFor(s, dims, pool.size, minScale);
       if (parts < 2) return whole(...raw);
       pool.run(index, raw.map((x) => (x === null ? 0 : +(x as number))), parts); // null bias → 0, booleans → 0/1
     };
