@@ -56,7 +56,7 @@ export const PUBLIC_API: Record<string, string[]> = {
     'checkRanking', 'copyModel', 'countTargets', 'decodeResponse', 'distinct2', 'diversity', 'dpoLoss',
     'encodeChat', 'encodePrompt', 'encodeResponse', 'gae', 'gatherRows', 'groupAdvantages', 'isRepetitive',
     'padBatch', 'parseJsonl', 'parsePreferenceJsonl', 'parseSftJsonl', 'policyLoss', 'preferenceMargin',
-    'rankingPairs', 'recordPairs', 'repetitionRate', 'sampleRollouts', 'sequenceLogprobs', 'sftLoss',
+    'rankingPairs', 'recordPairs', 'repetitionRate', 'responseKL', 'sampleRollouts', 'sequenceLogprobs', 'sftLoss',
     'sftRecord', 'tokenStats', 'valueLoss', 'vectorLoss', 'whiten',
   ],
 };

@@ -13,7 +13,6 @@
 
 import type { GPT } from '../model/gpt.js';
 import type { Tokenizer } from '../tokenizer/types.js';
-import { add, scale } from '../tensor/ops.js';
 import { Rng } from '../tensor/random.js';
 import { AdamW, ADAMW_DEFAULTS } from '../train/adamw.js';
 import { TrainLoop, type LoopState } from '../train/loop.js';
@@ -109,10 +108,10 @@ export class DPOTrainer extends TrainLoop<DPOStep> {
         s = { chosenReward: l.chosenReward, rejectedReward: l.rejectedReward, rewardAccuracy: l.accuracy, margin: mean(pairs.map((p) => p.chosen.logp - p.rejected.logp)) };
         return { loss: l.loss, grad };
       }, `DPO step ${this.step + 1} loss`);
-      if (!this.ptx || this.ptx.coef === 0) return dpo;
-      const l = this.ptx.loss(this.policy, this.rng);
-      ptxLoss = l.item();
-      return add(dpo, scale(l, this.ptx.coef));
+      if (!this.ptx) return dpo;
+      const mixed = this.ptx.mixInto(dpo, this.policy, this.rng);
+      ptxLoss = mixed.ptxLoss;
+      return mixed.loss;
     }, { lr, gradClip: this.opts.gradClip ?? 1, step: this.step + 1 });
     this.step++;
     return { step: this.step, loss, ...s, ptxLoss, lr, gradNorm };

@@ -18,7 +18,7 @@ export { GRPOTrainer, type GRPOOptions, type GRPOStats } from './grpo.js';
 export { sampleRollouts, tokenStats, type Rollout } from './rollout.js';
 export type { ExperienceStats } from './experience.js';
 export { gae, whiten, groupAdvantages } from './advantages.js';
-export { KLController } from './kl.js';
+export { KLController, responseKL } from './kl.js';
 export { policyLoss, valueLoss, type PolicyLoss, type PolicyTargets, type TokenTargets } from './ppo-loss.js';
 export type { PtxOptions } from './ptx.js';
 export { diversity, distinct2, isRepetitive, repetitionRate, type Diversity } from './repetition.js';

@@ -4,7 +4,6 @@
 // cross-entropy of a batch of earlier data (ptx.ts) added to every step.
 
 import type { GPT } from '../model/gpt.js';
-import { add, scale } from '../tensor/ops.js';
 import type { Rng } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Tokenizer } from '../tokenizer/types.js';
@@ -50,14 +49,9 @@ export function updatePolicy<K extends string>(policy: GPT, optimizers: readonly
         const rows = idx.flatMap((i, b) => rollouts[i].positions.map((t) => b * T + t));
         const tokens = (per: readonly ArrayLike<number>[]) => Float64Array.from(idx.flatMap((i) => Array.from(per[i])));
         const { loss, stats } = lossOf({ idx, out, rows, tokens });
-        let total = loss, ptxLoss = 0;
-        if (o.ptx && o.ptx.coef > 0) {
-          const l = o.ptx.loss(policy, rng);
-          ptxLoss = l.item();
-          total = add(loss, scale(l, o.ptx.coef));
-        }
-        for (const [k, v] of Object.entries<number>({ ...stats, ptxLoss })) acc[k] = (acc[k] ?? 0) + v;
-        return total;
+        const mixed = o.ptx ? o.ptx.mixInto(loss, policy, rng) : { loss, ptxLoss: 0 };
+        for (const [k, v] of Object.entries<number>({ ...stats, ptxLoss: mixed.ptxLoss })) acc[k] = (acc[k] ?? 0) + v;
+        return mixed.loss;
       }, { lr: o.lr, gradClip: o.gradClip, step: o.step });
       steps++;
     }

@@ -7,6 +7,7 @@
 
 import type { GPT } from '../model/gpt.js';
 import type { Rng } from '../tensor/random.js';
+import { add, scale } from '../tensor/ops.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import { hasTargetWithin, noTargetsError, padBatch, type Sequence } from './batch.js';
@@ -41,6 +42,14 @@ export class PtxLoss {
     this.pad = chatIds(tok).end;
     this.coef = o.coef;
     this.batchSize = o.batchSize ?? 8;
+  }
+
+  /** `loss` + γ · the cross-entropy of a fresh batch (γ = 0: `loss` alone, no batch drawn), and
+   *  that cross-entropy's value (0 when none). What PPO's, GRPO's and DPO's steps all add. */
+  mixInto(loss: Tensor, model: GPT, rng: Rng): { loss: Tensor; ptxLoss: number } {
+    if (this.coef === 0) return { loss, ptxLoss: 0 };
+    const l = this.loss(model, rng);
+    return { loss: add(loss, scale(l, this.coef)), ptxLoss: l.item() };
   }
 
   /** Mean cross-entropy per target token of `batchSize` examples drawn with `rng` (a graph

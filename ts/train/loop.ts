@@ -8,7 +8,7 @@ import type { GPT } from '../model/gpt.js';
 import type { Rng } from '../tensor/random.js';
 import type { AdamW } from './adamw.js';
 import { readTrainState, writeTrainState } from './state.js';
-import { Breather, now } from '../yield.js';
+import { Breather } from '../yield.js';
 
 /** What `run()` yields: each step's event, evaluations where the trainer has them, then done. */
 export type LoopEvent<S, V = never, D = object> =
@@ -79,4 +79,3 @@ export abstract class TrainLoop<S extends { step: number }, V = never, D = objec
   }
 }
 
-export { now }; // step timing, for the trainers

@@ -6,6 +6,7 @@
 // (W [k, n]), `dots` for x·Wᵀ (the tied LM head, W [n, k]); each output row is summed in the same
 // order alone or paired, so a sequence decodes to the same bits alone or in a batch.
 
+use crate::matvec::{splat4, sum4};
 use crate::simd::V;
 
 /// bf16 bits → f32 (exact).
@@ -47,10 +48,9 @@ fn rows<const R: usize>(out: &mut [f32], a: &[f32], b: &[u16], bias: Option<&[f3
     let n8 = n - n % 8;
     let mut p = 0;
     while p + 4 <= k {
-        let sp = |r: usize| [V::splat(a[r * k + p]), V::splat(a[r * k + p + 1]), V::splat(a[r * k + p + 2]), V::splat(a[r * k + p + 3])];
+        let sp = |r: usize| splat4(&a[r * k + p..]);
         let (r0, r1, r2, r3) = (&b[p * n..][..n], &b[(p + 1) * n..][..n], &b[(p + 2) * n..][..n], &b[(p + 3) * n..][..n]);
-        // (a0·x0 + a1·x1) + (a2·x2 + a3·x3), then out + that: matvec.rs's order
-        let sum = |a: &[V; 4], x0: V, x1: V, x2: V, x3: V| a[0].mul(x0).add(a[1].mul(x1)).add(a[2].mul(x2).add(a[3].mul(x3)));
+        // matvec.rs's sum order (sum4), so the bits equal the f32 path's on the widened values
         let a0 = sp(0);
         let a1 = if R == 2 { sp(1) } else { a0 };
         // s: bytes between rows of b (bf16), so: between rows of out (f32)
@@ -65,11 +65,11 @@ fn rows<const R: usize>(out: &mut [f32], a: &[f32], b: &[u16], bias: Option<&[f3
                 let [x1l, x1h] = V::load_bf16x8_at(x + s);
                 let [x2l, x2h] = V::load_bf16x8_at(x + 2 * s);
                 let [x3l, x3h] = V::load_bf16x8_at(x + 3 * s);
-                V::load_at(o).add(sum(&a0, x0l, x1l, x2l, x3l)).store_at(o);
-                V::load_at(o + 16).add(sum(&a0, x0h, x1h, x2h, x3h)).store_at(o + 16);
+                V::load_at(o).add(sum4(&a0, x0l, x1l, x2l, x3l)).store_at(o);
+                V::load_at(o + 16).add(sum4(&a0, x0h, x1h, x2h, x3h)).store_at(o + 16);
                 if R == 2 {
-                    V::load_at(o + so).add(sum(&a1, x0l, x1l, x2l, x3l)).store_at(o + so);
-                    V::load_at(o + so + 16).add(sum(&a1, x0h, x1h, x2h, x3h)).store_at(o + so + 16);
+                    V::load_at(o + so).add(sum4(&a1, x0l, x1l, x2l, x3l)).store_at(o + so);
+                    V::load_at(o + so + 16).add(sum4(&a1, x0h, x1h, x2h, x3h)).store_at(o + so + 16);
                 }
                 x += 16;
                 o += 32;

@@ -42,6 +42,16 @@ fn strided(out: &mut [f32], ldo: usize, a: &[f32], b: &[f32], ldb: usize, bias: 
     }
 }
 
+/// a[0..4], each in all lanes: the four multipliers of one sweep over four rows of b.
+#[inline(always)]
+pub(crate) fn splat4(a: &[f32]) -> [V; 4] { [V::splat(a[0]), V::splat(a[1]), V::splat(a[2]), V::splat(a[3])] }
+
+/// (a0·x0 + a1·x1) + (a2·x2 + a3·x3): the order every row of out sums four rows of b in, then
+/// out + that. One function for the f32 rows here and the bf16 rows (bf16.rs), so decoding with
+/// bf16 weights gives the bits of the f32 path on the same (widened) values, for every R.
+#[inline(always)]
+pub(crate) fn sum4(a: &[V; 4], x0: V, x1: V, x2: V, x3: V) -> V { a[0].mul(x0).add(a[1].mul(x1)).add(a[2].mul(x2).add(a[3].mul(x3))) }
+
 /// out[r, j] = Σ_p a[r, p]·b[p, j] for R = 1 or 2 rows: out += a[:, p..p+4]·b[p..p+4, :], four
 /// rows of b per sweep, each vector of them used by both rows.
 #[allow(clippy::too_many_arguments)]
@@ -58,13 +68,11 @@ fn rows<const R: usize>(out: &mut [f32], ldo: usize, a: &[f32], b: &[f32], ldb: 
     let n4 = n - n % 4;
     let mut p = 0;
     while p + 4 <= k {
-        let sp = |r: usize| [V::splat(a[r * k + p]), V::splat(a[r * k + p + 1]), V::splat(a[r * k + p + 2]), V::splat(a[r * k + p + 3])];
+        let sp = |r: usize| splat4(&a[r * k + p..]);
         let r0 = &b[p * ldb..][..n];
         let r1 = &b[(p + 1) * ldb..][..n];
         let r2 = &b[(p + 2) * ldb..][..n];
         let r3 = &b[(p + 3) * ldb..][..n];
-        // s = (a0·x0 + a1·x1) + (a2·x2 + a3·x3), then out + s: the single-row order for every R
-        let sum = |a: &[V; 4], x0: V, x1: V, x2: V, x3: V| a[0].mul(x0).add(a[1].mul(x1)).add(a[2].mul(x2).add(a[3].mul(x3)));
         let a0 = sp(0);
         let a1 = if R == 2 { sp(1) } else { a0 };
         // Raw byte addresses: one pointer walks b's row p, rows p+1.. are s, 2s, 3s bytes on, and
@@ -78,8 +86,8 @@ fn rows<const R: usize>(out: &mut [f32], ldo: usize, a: &[f32], b: &[f32], ldb: 
             // above); o the same columns of out's row 0 and, when R = 2, o + so of row 1.
             unsafe {
                 let [x0, x1, x2, x3] = load4(x, s);
-                V::load_at(o).add(sum(&a0, x0, x1, x2, x3)).store_at(o);
-                if R == 2 { V::load_at(o + so).add(sum(&a1, x0, x1, x2, x3)).store_at(o + so); }
+                V::load_at(o).add(sum4(&a0, x0, x1, x2, x3)).store_at(o);
+                if R == 2 { V::load_at(o + so).add(sum4(&a1, x0, x1, x2, x3)).store_at(o + so); }
                 x += 16;
                 o += 16;
             }

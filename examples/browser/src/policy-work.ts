@@ -4,7 +4,7 @@
 // the same prompts are answered with the same seed before and after, and scored.
 
 import {
-  copyModel, DPOTrainer, GRPOTrainer, PPOTrainer, rankingPairs, sampleRollouts, tokenStats,
+  copyModel, DPOTrainer, GRPOTrainer, PPOTrainer, rankingPairs, responseKL, sampleRollouts, tokenStats,
   type Conversation, type GPT, type RewardModel, type Tokenizer,
 } from 'glassgpt';
 import { chatAnswers } from './chat-work.js';
@@ -68,5 +68,5 @@ export async function runPolicy(model: GPT, tok: Tokenizer, rm: RewardModel | nu
 async function sampledKL(policy: GPT, reference: GPT, tok: Tokenizer, prompts: readonly string[], seed: number): Promise<number> {
   const rollouts = await sampleRollouts(policy, tok, prompts, 2, { maxTokens: MAX_TOKENS, seed });
   const p = tokenStats(policy, tok, rollouts, null), r = tokenStats(reference, tok, rollouts, null);
-  return average(p.logp.map((lp, i) => lp.reduce((sum, v, t) => sum + v - r.logp[i][t], 0)));
+  return average(p.logp.map((lp, i) => responseKL(lp, r.logp[i])));
 }

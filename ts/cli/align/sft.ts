@@ -6,7 +6,7 @@ import { SFTTrainer, sftLoss } from '../../align/sft.js';
 import { parseSftJsonl, type Conversation } from '../../align/sft-data.js';
 import { loadChatModel, resumeFromDir, savePolicyDir } from '../../align/checkpoint-node.js';
 import { readTextFile } from '../../io/read-node.js';
-import { now } from '../../train/loop.js';
+import { now } from '../../yield.js';
 import { Rng } from '../../tensor/random.js';
 import { AlignError } from '../../align/errors.js';
 import { command, num, parse, RUN_OPTIONS, stdio, UsageError, type CliIO } from '../args.js';
