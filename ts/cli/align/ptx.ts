@@ -6,6 +6,7 @@ import type { PtxOptions } from '../../align/ptx.js';
 import { parseSftJsonl } from '../../align/sft-data.js';
 import { readTextFile } from '../../io/read-node.js';
 import { num, UsageError, type Options, type Values } from '../args.js';
+import { nonEmptyLines } from './prompts.js';
 
 export const PTX_OPTIONS: Options = { 'ptx-coef': { type: 'string' }, 'ptx-data': { type: 'string' } };
 export const PTX_USAGE = '[--ptx-data F (SFT .jsonl, or text: one example a line) [--ptx-coef 1]]';
@@ -17,6 +18,6 @@ export function ptxFrom(v: Values): PtxOptions | undefined {
     return undefined;
   }
   const text = readTextFile(path, 'ptx data');
-  const data = path.endsWith('.jsonl') ? parseSftJsonl(text, path) : text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  const data = path.endsWith('.jsonl') ? parseSftJsonl(text, path) : nonEmptyLines(text);
   return { data, coef: coef ?? 1 };
 }
